@@ -1,0 +1,233 @@
+"""``depth2``: the command-line interface the Snakemake rules call (one sub-command per stage).
+
+Every sub-command takes its inputs as paths and JSON arguments, logs to ``--log`` (and stderr), and
+writes its outputs atomically, so a failed or interrupted job leaves nothing that looks finished.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+log = logging.getLogger("depth2")
+
+
+def _setup_logging(path: str | None) -> None:
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    if path:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        handlers.append(logging.FileHandler(path, mode="w"))
+    logging.basicConfig(level=logging.INFO, handlers=handlers, force=True,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def cmd_dataset(a: argparse.Namespace) -> None:
+    from depth2.artifacts import write_dataset
+    from depth2.core.data import DatasetSpec
+
+    job = json.loads(a.spec)
+    spec = DatasetSpec.from_dict(job["spec"])
+    log.info("dataset %s: family %s, n=%d, d=%d, %d replicate(s)", a.out, spec.family, spec.n, spec.d,
+             spec.replicates)
+    ds = write_dataset(a.out, spec, job["labels"], max_stored_mb=float(job["max_stored_mb"]),
+                       sample_rows=int(job["sample_rows"]))
+    log.info("stored %s", "all rows" if ds.stored else "spec + sample rows (regenerated where consumed)")
+
+
+def cmd_fit(a: argparse.Namespace) -> None:
+    from depth2 import learners
+    from depth2.artifacts import load_dataset, write_fits
+
+    ds = load_dataset(a.data)
+    fit_fn = learners.get(a.learner)
+    params = json.loads(a.params)
+    R = ds.spec.replicates
+    rngs = [ds.spec.rng(r, "fit", a.learner) for r in range(R)]
+    t0 = time.perf_counter()
+    batch = getattr(fit_fn, "batch", None)
+    if batch is not None:
+        log.info("fit %s on %d replicates at once (n=%d, d=%d)", a.learner, R, ds.spec.n, ds.spec.d)
+        fits = batch([ds.replicate(r) for r in range(R)], rngs, **params)
+    else:
+        fits = []
+        for r in range(R):
+            fits.append(fit_fn(ds.replicate(r), rng=rngs[r], **params))
+            log.info("fit %s: replicate %d/%d done (%.1f s elapsed)", a.learner, r + 1, R, time.perf_counter() - t0)
+    write_fits(a.out, a.learner, fits, params)
+    log.info("wrote %s in %.1f s", a.out, time.perf_counter() - t0)
+
+
+def cmd_evaluate(a: argparse.Namespace) -> None:
+    from depth2 import papers
+    from depth2.artifacts import load_dataset, load_fits, write_metrics
+
+    paper = papers.get(a.paper)
+    ds = load_dataset(a.data)
+    fits = load_fits(a.fit)
+    table = paper.evaluate(ds, fits, json.loads(a.bounds))
+    table.insert(0, "learner", a.learner)
+    table.insert(0, "point", a.point)
+    table.insert(0, "experiment", a.experiment)
+    table.insert(0, "paper", a.paper)
+    write_metrics(a.out, table)
+    log.info("evaluated %s: %d rows", a.fit, len(table))
+
+
+def cmd_aggregate(a: argparse.Namespace) -> None:
+    from depth2.artifacts import aggregate
+    from depth2.core.io import write_table
+
+    table = aggregate(a.inputs)
+    for out in (a.parquet, a.csv):
+        if out:
+            write_table(out, table)
+    log.info("aggregated %d tables into %d rows", len(a.inputs), len(table))
+
+
+def _tables_by_experiment(paths: Sequence[str]) -> dict[str, dict]:
+    from depth2.core.io import read_table
+
+    out: dict[str, dict] = {}
+    for p in paths:
+        t = read_table(p)
+        parts = Path(p).parts  # results/<paper>/<experiment>/table.parquet
+        out.setdefault(parts[-3], {})[parts[-2]] = t
+    return out
+
+
+def cmd_figure(a: argparse.Namespace) -> None:
+    from depth2 import papers
+    from depth2.plotting import draw_figure
+
+    spec = next((f for f in papers.get(a.paper).figures if f.name == a.name), None)
+    if spec is None:
+        raise SystemExit(f"paper {a.paper!r} has no figure {a.name!r}")
+    tables = _tables_by_experiment(a.tables).get(a.paper, {})
+    draw_figure(spec, tables, a.pdf, a.png)
+    log.info("drew %s", a.pdf)
+
+
+def cmd_claims(a: argparse.Namespace) -> None:
+    from depth2 import papers
+    from depth2.claims import claims_table, to_markdown
+    from depth2.core.io import atomic_path, write_table
+
+    tables = _tables_by_experiment(a.tables)
+    bounds = json.loads(a.bounds)
+    claims = [c for key in bounds for c in papers.get(key).claims]
+    table = claims_table(claims, tables, bounds)
+    write_table(a.csv, table)
+    with atomic_path(a.md) as tmp:
+        tmp.write_text(to_markdown(table))
+    for _, r in table.iterrows():
+        log.info("%s: %s (%s)", r["id"], r["verdict"], r["observed"])
+
+
+def cmd_runtime(a: argparse.Namespace) -> None:
+    from depth2.core.io import write_table
+    from depth2.runtime import collect
+
+    table = collect(a.inputs, a.root)
+    write_table(a.out, table)
+    log.info("runtime table: %d jobs, %.1f s in total", len(table), table["s"].sum() if len(table) else 0.0)
+
+
+def cmd_notebook(a: argparse.Namespace) -> None:
+    from depth2.notebooks import execute
+
+    execute(a.notebook, a.out, cwd=a.cwd, timeout=a.timeout)
+    log.info("executed %s -> %s", a.notebook, a.out)
+
+
+def cmd_validate(a: argparse.Namespace) -> None:
+    from depth2.config import load
+
+    cfg = load(a.config)
+    from depth2.plan import Plan
+
+    plan = Plan(cfg)
+    print(f"{a.config}: valid; {len(plan.datasets())} datasets, {len(plan.fits())} fits, "
+          f"{len(plan.figures())} figures")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="depth2", description=__doc__.splitlines()[0])
+    ap.add_argument("--log", help="also write the log to this file")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("dataset", help="generate a dataset from its JSON spec")
+    s.add_argument("--spec", required=True, help="JSON: {spec, labels, max_stored_mb, sample_rows}")
+    s.add_argument("--out", required=True, help="data.npz (data.json is written beside it)")
+    s.set_defaults(func=cmd_dataset)
+
+    s = sub.add_parser("fit", help="fit one learner to every replicate of a dataset")
+    s.add_argument("--data", required=True)
+    s.add_argument("--learner", required=True)
+    s.add_argument("--params", default="{}", help="JSON learner hyper-parameters")
+    s.add_argument("--out", required=True)
+    s.set_defaults(func=cmd_fit)
+
+    s = sub.add_parser("evaluate", help="metrics of one learner's fits at one point")
+    for k in ("paper", "experiment", "point", "learner", "data", "fit", "out"):
+        s.add_argument(f"--{k}", required=True)
+    s.add_argument("--bounds", default="{}", help="JSON: the paper's pre-registered bounds")
+    s.set_defaults(func=cmd_evaluate)
+
+    s = sub.add_parser("aggregate", help="concatenate metrics tables into an experiment table")
+    s.add_argument("--parquet", required=True, help="the table as Parquet")
+    s.add_argument("--csv", help="the same table as CSV (for people)")
+    s.add_argument("inputs", nargs="+")
+    s.set_defaults(func=cmd_aggregate)
+
+    s = sub.add_parser("figure", help="draw one figure of a paper")
+    s.add_argument("--paper", required=True)
+    s.add_argument("--name", required=True)
+    s.add_argument("--pdf", required=True)
+    s.add_argument("--png", required=True)
+    s.add_argument("tables", nargs="+")
+    s.set_defaults(func=cmd_figure)
+
+    s = sub.add_parser("claims", help="evaluate every claim into the claims table")
+    s.add_argument("--bounds", required=True, help="JSON: {paper: bounds}")
+    s.add_argument("--csv", required=True)
+    s.add_argument("--md", required=True)
+    s.add_argument("tables", nargs="+")
+    s.set_defaults(func=cmd_claims)
+
+    s = sub.add_parser("runtime", help="collect benchmark files into a runtime/memory table")
+    s.add_argument("--out", required=True)
+    s.add_argument("--root", default="results/benchmarks")
+    s.add_argument("inputs", nargs="+")
+    s.set_defaults(func=cmd_runtime)
+
+    s = sub.add_parser("notebook", help="execute a notebook (nbclient) and save the executed copy")
+    s.add_argument("--notebook", required=True)
+    s.add_argument("--out", required=True)
+    s.add_argument("--cwd", default=".")
+    s.add_argument("--timeout", type=int, default=600)
+    s.set_defaults(func=cmd_notebook)
+
+    s = sub.add_parser("validate", help="validate a config file and print the size of its plan")
+    s.add_argument("config")
+    s.set_defaults(func=cmd_validate)
+    return ap
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    _setup_logging(args.log)
+    try:
+        args.func(args)
+    except Exception:
+        log.exception("depth2 %s failed", args.command)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

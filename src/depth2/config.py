@@ -1,0 +1,114 @@
+"""Config loading and validation: one schema (``workflow/schemas/config.schema.yaml``), defaults filled in,
+every error naming the key and what is allowed. Used by the Snakefile and the CLI alike."""
+
+from __future__ import annotations
+
+import copy
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator
+
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
+
+
+class ConfigError(ValueError):
+    """A config value is missing, unknown, of the wrong type or out of range."""
+
+
+def load_schema(path: str | os.PathLike | None = None) -> dict:
+    """The config schema (YAML)."""
+    return yaml.safe_load(Path(path or SCHEMA_PATH).read_text())
+
+
+def _fill_defaults(schema: Mapping[str, Any], obj: Any) -> Any:
+    """Fill ``default`` values of object properties recursively (parents need ``default: {}``)."""
+    if schema.get("type") != "object" or not isinstance(obj, dict):
+        return obj
+    for key, sub in schema.get("properties", {}).items():
+        if key not in obj and "default" in sub:
+            obj[key] = copy.deepcopy(sub["default"])
+        if key in obj:
+            obj[key] = _fill_defaults(sub, obj[key])
+    return obj
+
+
+def _allowed(schema: Mapping[str, Any]) -> str:
+    parts = []
+    if "enum" in schema:
+        parts.append(f"one of {schema['enum']}")
+    if "type" in schema:
+        parts.append(f"type {schema['type']}")
+    for k, sym in (("minimum", ">="), ("exclusiveMinimum", ">"), ("maximum", "<="), ("exclusiveMaximum", "<")):
+        if k in schema:
+            parts.append(f"{sym} {schema[k]}")
+    if "minItems" in schema:
+        parts.append(f"at least {schema['minItems']} item(s)")
+    if "maxItems" in schema:
+        parts.append(f"at most {schema['maxItems']} item(s)")
+    if "properties" in schema and schema.get("additionalProperties") is False:
+        parts.append(f"keys {sorted(schema['properties'])}")
+    return ", ".join(parts)
+
+
+def _message(error) -> str:
+    path = ".".join(str(p) for p in error.absolute_path) or "<top level>"
+    if error.validator == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        return f"config key {path!r}: {error.message}; allowed keys here: {allowed}"
+    return f"config key {path!r}: {error.message} (allowed: {_allowed(error.schema)})"
+
+
+def _semantic_checks(cfg: Mapping[str, Any]) -> list[str]:
+    """Checks a schema cannot express: learner names against the registry, ranges between keys."""
+    from depth2 import learners
+
+    known = set(learners.names())
+    errors = []
+    g = cfg.get("guo2025", {})
+    for exp in ("bias_sweep", "csq"):
+        for name in g.get("experiments", {}).get(exp, {}).get("learners", []):
+            if name not in known:
+                errors.append(f"config key 'guo2025.experiments.{exp}.learners': unknown learner {name!r} "
+                              f"(allowed: {sorted(known)})")
+    if g and g["n_min"] > g["n_max"]:
+        errors.append(f"config keys 'guo2025.n_min' ({g['n_min']}) and 'guo2025.n_max' ({g['n_max']}): "
+                      "n_min must not exceed n_max")
+    sq = g.get("learners", {}).get("sq", {})
+    if sq and sq["bias_min"] > sq["bias_max"]:
+        errors.append(f"config keys 'guo2025.learners.sq.bias_min' ({sq['bias_min']}) and 'bias_max' "
+                      f"({sq['bias_max']}): bias_min must not exceed bias_max")
+    exps = g.get("experiments", {})
+    if g and not any(e.get("enabled") for e in exps.values()):
+        errors.append("config key 'guo2025.experiments': every experiment is disabled (empty grid); enable one "
+                      f"of {sorted(exps)} or drop guo2025 from 'papers'")
+    return errors
+
+
+def validate(config: Mapping[str, Any], schema_path: str | os.PathLike | None = None) -> dict:
+    """Validate ``config`` and return a copy with every default filled in.
+
+    Raises
+    ------
+    ConfigError
+        Listing every problem, each naming its key and the allowed values.
+    """
+    if not isinstance(config, Mapping):
+        raise ConfigError(f"config must be a mapping of keys to values, got {type(config).__name__}")
+    schema = load_schema(schema_path)
+    cfg = _fill_defaults(schema, copy.deepcopy(dict(config)))
+    errors = sorted(_message(e) for e in Draft202012Validator(schema).iter_errors(cfg))
+    if not errors:
+        errors = _semantic_checks(cfg)
+    if errors:
+        raise ConfigError("invalid config:\n  " + "\n  ".join(errors))
+    return cfg
+
+
+def load(path: str | os.PathLike) -> dict:
+    """Read a YAML config file and validate it (see :func:`validate`)."""
+    text = Path(path).read_text()
+    return validate(yaml.safe_load(text) or {})

@@ -1,0 +1,1 @@
+"""Shared engines: seeds, Gaussian closed forms, data streams, atomic I/O, code provenance."""

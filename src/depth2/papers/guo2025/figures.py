@@ -1,0 +1,108 @@
+"""guo2025 figures: each draws from the aggregated tables of its experiments."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from depth2.claims import proportion_interval
+from depth2.plotting import color, line_with_interval, summarize
+
+LEARNER_LABEL = {"zero": "zero function", "gd": "GD (empirical)", "gd_pop": "GD (exact population)",
+                 "sq": "SQ: PCA + reweighted PGD", "sq_pca": "SQ: PCA only", "alg1": "Algorithm 1"}
+FAMILY_LABEL = {"eq4": "eq. (4) family (adversarial)", "realizable": "realizable control",
+                "hermite_truncated": "Hermite-truncated (CSQ instance)"}
+
+
+def ratio_vs_bias(tables: Mapping[str, pd.DataFrame], fig) -> None:
+    df = tables["bias_sweep"]
+    fams = [f for f in ("eq4", "realizable") if f in set(df["family"])]
+    axes = fig.subplots(1, len(fams), sharey=True, squeeze=False)[0]
+    for ax, fam in zip(axes, fams, strict=True):
+        sub = df[df["family"] == fam]
+        for learner in sorted(set(sub["learner"]), key=list(LEARNER_LABEL).index):
+            s = summarize(sub[sub["learner"] == learner], ["b"], "ratio")
+            line_with_interval(ax, s["b"], s["mean"], s["lo"], s["hi"], label=LEARNER_LABEL[learner],
+                               color=color(learner))
+        ax.axhline(1.0, color="k", lw=0.8, ls=":")
+        ax.set_yscale("log")
+        ax.set_xlabel("bias b of the optimal ReLU")
+        ax.set_title(FAMILY_LABEL[fam])
+    axes[0].set_ylabel("exact loss / OPT  (mean, 95% CI over seeds)")
+    axes[-1].legend(loc="upper left")
+
+
+def population_gd(tables: Mapping[str, pd.DataFrame], fig) -> None:
+    df = tables["population_gd"]
+    biases = sorted(set(df["b"]), reverse=True)
+    axes = fig.subplots(1, len(biases), sharey=True, squeeze=False)[0]
+    for ax, b in zip(axes, biases, strict=True):
+        for fam in ("eq4", "realizable"):
+            sub = df[(df["b"] == b) & (df["family"] == fam)]
+            if sub.empty:
+                continue
+            rows = [(d, *proportion_interval(int(g["success"].sum()), len(g))) for d, g in sub.groupby("d")]
+            d, p, lo, hi = (np.array(v) for v in zip(*rows, strict=True))
+            line_with_interval(ax, d, p, lo, hi, label=FAMILY_LABEL[fam], color=color(fam))
+        ax.set_xscale("log")
+        ax.set_ylim(-0.03, 1.03)
+        ax.set_xlabel("dimension d")
+        ax.set_title(f"b = {b:g}")
+    axes[0].set_ylabel("success rate over random inits (Wilson 95%)")
+    axes[-1].legend(loc="best")
+
+
+def pca_overlap(tables: Mapping[str, pd.DataFrame], fig) -> None:
+    df = tables["pca_overlap"]
+    ax = fig.subplots(1, 1)
+    for (fam, b), sub in df.groupby(["family", "b"], sort=True):
+        s = summarize(sub, ["n_phi"], "abs_overlap")
+        line_with_interval(ax, s["n_phi"], 1.0 - s["mean"], 1.0 - s["hi"], 1.0 - s["lo"],
+                           label=f"{FAMILY_LABEL[fam]}, b = {b:g}")
+    ax.axhline(0.01, color="k", lw=0.8, ls="--", label="overlap 0.99")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("n Phi(b)  (expected number of rows with <v, x> > -b)")
+    ax.set_ylabel("1 - |<w0, v>|  of the selected PCA start")
+    ax.legend(loc="best")
+
+
+def sq_vs_n(tables: Mapping[str, pd.DataFrame], fig) -> None:
+    df = tables["sq_vs_n"]
+    ax = fig.subplots(1, 1)
+    for fam, sub in df.groupby("family", sort=True):
+        s = summarize(sub, ["n"], "ratio")
+        line_with_interval(ax, s["n"], s["mean"], s["lo"], s["hi"], label=FAMILY_LABEL[fam], color=color(fam))
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("samples n")
+    ax.set_ylabel("SQ algorithm: exact loss / OPT")
+    ax.set_title(f"b = {df['b'].iloc[0]:g}" if len(df) else "")
+    ax.legend(loc="best")
+
+
+def csq(tables: Mapping[str, pd.DataFrame], fig) -> None:
+    df = tables["csq"]
+    fams = [f for f in ("hermite_truncated", "realizable") if f in set(df["family"])]
+    axes = fig.subplots(1, len(fams), sharey=True, squeeze=False)[0]
+    learners = sorted(set(df["learner"]), key=list(LEARNER_LABEL).index)
+    for ax, fam in zip(axes, fams, strict=True):
+        sub = df[df["family"] == fam]
+        groups = sorted({(b, d) for b, d in zip(sub["b"], sub["d"], strict=True)}, key=lambda t: (-t[0], t[1]))
+        width = 0.8 / max(len(learners), 1)
+        for j, learner in enumerate(learners):
+            s = summarize(sub[sub["learner"] == learner], ["b", "d"], "ratio").set_index(["b", "d"])
+            means = [s.loc[g, "mean"] if g in s.index else np.nan for g in groups]
+            x = np.arange(len(groups)) + (j - (len(learners) - 1) / 2) * width
+            ax.bar(x, means, width=width, color=color(learner), label=LEARNER_LABEL[learner])
+            for xi, learner_rows in zip(x, groups, strict=True):
+                pts = sub[(sub["learner"] == learner) & (sub["b"] == learner_rows[0]) & (sub["d"] == learner_rows[1])]
+                ax.plot(np.full(len(pts), xi), pts["ratio"], "k.", ms=3)
+        ax.set_xticks(np.arange(len(groups)), [f"b={b:g}\nd={d}" for b, d in groups])
+        ax.set_yscale("log")
+        ax.axhline(1.0, color="k", lw=0.8, ls=":")
+        ax.set_title(FAMILY_LABEL[fam])
+    axes[0].set_ylabel("exact loss / OPT (bars: mean; dots: seeds)")
+    axes[-1].legend(loc="best")

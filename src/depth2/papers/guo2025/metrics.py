@@ -1,0 +1,42 @@
+"""guo2025 metrics: exact population losses of every fitted ReLU (never estimated from samples)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from depth2.core.data import get_family
+from depth2.core.gaussian import Phi
+from depth2.core.single_index import exact_loss, optimal_loss, zero_loss
+from depth2.learners.base import Fit
+
+
+def evaluate(dataset: Any, fits: Sequence[Fit], bounds: Mapping[str, Any]) -> pd.DataFrame:
+    """One row per replicate: exact loss, OPT, L/OPT, overlap with the hidden direction, success flag.
+
+    ``OPT`` is the least exact loss over all ReLUs (:func:`optimal_loss`, never above the planted
+    ReLU's); it depends on the family and ``b`` only, not on the replicate's hidden direction.
+    """
+    spec = dataset.spec
+    family = get_family(spec.family)
+    success_ratio = float(bounds["success_ratio"])
+    rows = []
+    opt = zero = None
+    for r, fit in enumerate(fits):
+        target = family.population(spec.params, {k: v[r] for k, v in dataset.hidden.items()})
+        if opt is None:
+            opt, zero = optimal_loss(target), zero_loss(target)
+        w, b = np.asarray(fit.params["w"], dtype=float), float(fit.params["b"])
+        loss = exact_loss(target, w, b)
+        norm = float(np.linalg.norm(w))
+        overlap = float(w @ target.v) / norm if norm > 0 else 0.0
+        ratio = loss / opt
+        rows.append({**dataset.labels, "n": spec.n, "n_phi": spec.n * float(Phi(spec.params["b"])),
+                     "replicate": r, "loss": loss, "opt": opt, "ratio": ratio, "zero_ratio": zero / opt,
+                     "overlap": overlap, "abs_overlap": abs(overlap), "norm": norm, "bias_hat": b,
+                     "success": bool(ratio <= success_ratio),
+                     "initial_overlap": float(fit.info.get("initial_overlap", np.nan))})
+    return pd.DataFrame(rows)

@@ -1,0 +1,131 @@
+"""Declarations a paper module makes: experiments (grids of points), figures and claims.
+
+The workflow builds its DAG from these declarations and the config alone: adding an experiment to a
+paper module never needs a new Snakemake rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def format_value(v: Any) -> str:
+    """Compact, path-safe text for a grid coordinate (``-4.0 -> '-4'``, ``1e7 -> '10000000'``)."""
+    if isinstance(v, bool):
+        return str(v).lower()
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        return str(int(v))
+    return str(v)
+
+
+def point_name(labels: Mapping[str, Any]) -> str:
+    """The point's directory name: ``key=value`` pairs in declaration order, joined by ``_``."""
+    return "_".join(f"{k}={format_value(v)}" for k, v in labels.items())
+
+
+@dataclass(frozen=True)
+class Point:
+    """One grid point of an experiment: a dataset and the learners fitted to it.
+
+    Attributes
+    ----------
+    labels : dict
+        Grid coordinates (written into every metrics row), e.g. ``{"family": "eq4", "b": -4.0}``.
+    family : str
+        Registered data family ``"<paper>.<name>"``.
+    n, d, replicates : int
+    params : dict
+        Family parameters.
+    learners : tuple of str
+        Registered learner names fitted at this point.
+    """
+
+    labels: dict
+    family: str
+    n: int
+    d: int
+    replicates: int
+    params: dict
+    learners: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return point_name(self.labels)
+
+    @property
+    def seed_key(self) -> str:
+        """The point's name in seed paths: the ``family`` label is left out, so points that differ only in
+        their data family share hidden parameters, Gaussian rows and learner initializations (a paired
+        comparison of an adversarial family against its control)."""
+        return point_name({k: v for k, v in self.labels.items() if k != "family"})
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A named grid of points of one paper, with the learner hyper-parameters used on it."""
+
+    paper: str
+    name: str
+    title: str
+    points: tuple[Point, ...]
+    learner_params: dict = field(default_factory=dict)
+
+    def point(self, name: str) -> Point:
+        for p in self.points:
+            if p.name == name:
+                return p
+        raise KeyError(f"experiment {self.paper}/{self.name} has no point {name!r}")
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """A figure drawn from the aggregated tables of ``experiments``.
+
+    ``draw(tables, fig)`` receives ``{experiment: DataFrame}`` and a matplotlib Figure. ``caption`` says
+    what the paper predicts and what the plot shows (it is the report's caption too).
+    """
+
+    name: str
+    experiments: tuple[str, ...]
+    title: str
+    caption: str
+    draw: Callable[..., None]
+    size: tuple[float, float] = (9.0, 3.6)
+
+
+@dataclass(frozen=True)
+class Paper:
+    """Everything a paper contributes to the workflow.
+
+    Attributes
+    ----------
+    key : str
+        Config and directory key, e.g. ``"guo2025"``.
+    citation : str
+    experiments : callable
+        ``experiments(paper_config, root_config) -> list[Experiment]`` (the enabled ones).
+    evaluate : callable
+        ``evaluate(dataset, fits, bounds) -> DataFrame``: one tidy row per replicate, the metrics of one
+        learner at one point (``bounds`` is the paper's pre-registered ``bounds`` config section).
+    figures : tuple of FigureSpec
+    claims : tuple of Claim
+    modules : dict
+        Stage -> the modules whose code that stage depends on (hashed into the rule params, so that a
+        change re-runs exactly the dependent jobs): ``data``, ``evaluate``, ``figures``, ``claims``.
+    """
+
+    key: str
+    citation: str
+    experiments: Callable[[Mapping[str, Any], Mapping[str, Any]], list[Experiment]]
+    evaluate: Callable[..., Any]
+    figures: tuple[FigureSpec, ...]
+    claims: tuple[Any, ...]
+    modules: dict[str, tuple[str, ...]]
+
+    def experiment(self, config: Mapping[str, Any], name: str) -> Experiment:
+        for e in self.experiments(config[self.key], config):
+            if e.name == name:
+                return e
+        raise KeyError(f"paper {self.key!r} has no enabled experiment {name!r}")

@@ -1,0 +1,130 @@
+"""The job plan: which datasets, fits, tables, figures and claims a config asks for.
+
+The Snakefile builds its DAG from this object alone; every value a job needs is rendered here into the
+job's ``params`` (JSON), so that a job never re-reads the config (schema defaults may be absent in jobs
+run remotely) and a changed value re-runs exactly the jobs it reaches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from depth2 import learners, papers
+from depth2.core.data import DatasetSpec
+from depth2.core.io import dumps
+from depth2.papers.spec import Experiment, Paper, Point
+from depth2.provenance import code_hash
+
+# Modules every stage reads or writes through.
+IO_MODULES = ("depth2.artifacts",)
+
+
+def compact(obj: Any) -> str:
+    """Single-line canonical JSON (for shell arguments and params)."""
+    return " ".join(dumps(obj).split())
+
+
+@dataclass
+class Plan:
+    """Jobs of a validated config (see :func:`depth2.config.validate`)."""
+
+    config: Mapping[str, Any]
+
+    @cached_property
+    def papers(self) -> list[Paper]:
+        return [papers.get(k) for k in self.config["papers"]]
+
+    @cached_property
+    def experiments(self) -> dict[tuple[str, str], Experiment]:
+        out = {}
+        for p in self.papers:
+            for e in p.experiments(self.config[p.key], self.config):
+                out[(p.key, e.name)] = e
+        return out
+
+    def paper(self, key: str) -> Paper:
+        return papers.get(key)
+
+    def point(self, paper: str, experiment: str, point: str) -> Point:
+        return self.experiments[(paper, experiment)].point(point)
+
+    # --- job lists ---------------------------------------------------------------------------------
+
+    def datasets(self) -> list[tuple[str, str, str]]:
+        return [(p, e, pt.name) for (p, e), exp in self.experiments.items() for pt in exp.points]
+
+    def fits(self) -> list[tuple[str, str, str, str]]:
+        return [(p, e, pt.name, ln) for (p, e), exp in self.experiments.items() for pt in exp.points
+                for ln in pt.learners]
+
+    def experiment_fits(self, paper: str, experiment: str) -> list[tuple[str, str]]:
+        return [(pt.name, ln) for pt in self.experiments[(paper, experiment)].points for ln in pt.learners]
+
+    def tables(self, paper: str | None = None) -> list[tuple[str, str]]:
+        return [k for k in self.experiments if paper is None or k[0] == paper]
+
+    def figures(self) -> list[tuple[str, str]]:
+        """(paper, figure) for every figure whose experiments are all enabled."""
+        out = []
+        for p in self.papers:
+            for f in p.figures:
+                if all((p.key, e) in self.experiments for e in f.experiments):
+                    out.append((p.key, f.name))
+        return out
+
+    def _figure(self, paper: str, figure: str):
+        for f in self.paper(paper).figures:
+            if f.name == figure:
+                return f
+        raise KeyError(f"paper {paper!r} has no figure {figure!r}")
+
+    def figure_experiments(self, paper: str, figure: str) -> list[str]:
+        return list(self._figure(paper, figure).experiments)
+
+    def caption(self, paper: str, figure: str) -> str:
+        """The figure's caption (what the paper predicts, what the plot shows)."""
+        return self._figure(paper, figure).caption
+
+    # --- job parameters ----------------------------------------------------------------------------
+
+    def dataset_spec(self, paper: str, experiment: str, point: str) -> str:
+        pt = self.point(paper, experiment, point)
+        st = self.config["storage"]
+        spec = DatasetSpec(family=pt.family, n=pt.n, d=pt.d, replicates=pt.replicates, params=pt.params,
+                           seed_path=[int(self.config["root_seed"]), paper, experiment, pt.seed_key],
+                           block_rows=int(st["block_rows"]))
+        return compact({"spec": spec.to_dict(), "labels": pt.labels, "max_stored_mb": st["max_stored_mb"],
+                        "sample_rows": st["sample_rows"]})
+
+    def learner_params(self, paper: str, experiment: str, learner: str) -> str:
+        return compact(self.experiments[(paper, experiment)].learner_params.get(learner, {}))
+
+    def bounds(self, paper: str) -> str:
+        return compact(self.config[paper].get("bounds", {}))
+
+    def all_bounds(self) -> str:
+        return compact({p.key: self.config[p.key].get("bounds", {}) for p in self.papers})
+
+    # --- code provenance ---------------------------------------------------------------------------
+
+    def code(self, stage: str, paper: str | None = None, learner: str | None = None) -> str:
+        """Hash of the modules the jobs of ``stage`` depend on (see :mod:`depth2.provenance`)."""
+        mods: list[str] = list(IO_MODULES)
+        if stage == "dataset":
+            mods += self.paper(paper).modules["data"]
+        elif stage == "fit":
+            mods += [learners.module_of(learner), *self.paper(paper).modules["data"]]
+        elif stage == "evaluate":
+            mods += self.paper(paper).modules["evaluate"]
+        elif stage == "aggregate":
+            pass
+        elif stage == "figure":
+            mods += self.paper(paper).modules["figures"]
+        elif stage == "claims":
+            mods += ["depth2.claims", *(m for p in self.papers for m in p.modules["claims"])]
+        else:
+            raise ValueError(f"unknown stage {stage!r}")
+        return code_hash(mods)

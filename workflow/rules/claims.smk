@@ -1,0 +1,23 @@
+# Stage 6: the claims table, computed from every experiment table against pre-registered bounds.
+
+
+rule claims:
+    input:
+        all_tables(),
+    output:
+        csv=report(
+            FIGURES + "/claims.csv",
+            caption="../report/claims.rst",
+            category="Claims",
+            labels={"table": "claims"},
+        ),
+        md=FIGURES + "/claims.md",
+    params:
+        bounds=PLAN.all_bounds(),
+        code=PLAN.code("claims"),
+    log:
+        "logs/claims.log",
+    conda:
+        ENV
+    shell:
+        "depth2 --log {log} claims --bounds '{params.bounds}' --csv {output.csv} --md {output.md} {input}"

@@ -1,0 +1,25 @@
+# Stage 5: figures, drawn from the experiment tables; captions come from the paper module.
+
+
+rule figure:
+    input:
+        figure_tables,
+    output:
+        pdf=FIGURES + "/{paper}/{name}.pdf",
+        png=report(
+            FIGURES + "/{paper}/{name}.png",
+            caption="../report/figure.rst",
+            category="{paper}",
+            subcategory="figures",
+            labels={"paper": "{paper}", "figure": "{name}"},
+        ),
+    params:
+        code=lambda w: PLAN.code("figure", w.paper),
+        caption=lambda w: PLAN.caption(w.paper, w.name),
+    log:
+        "logs/figure/{paper}/{name}.log",
+    conda:
+        ENV
+    shell:
+        "depth2 --log {log} figure --paper {wildcards.paper} --name {wildcards.name} "
+        "--pdf {output.pdf} --png {output.png} {input}"
