@@ -132,7 +132,7 @@ def cmd_runtime(a: argparse.Namespace) -> None:
     from depth2.core.io import write_table
     from depth2.runtime import collect
 
-    table = collect(a.inputs, a.root)
+    table = collect(a.inputs)
     write_table(a.out, table)
     log.info("runtime table: %d jobs, %.1f s in total", len(table), table["s"].sum() if len(table) else 0.0)
 
@@ -201,7 +201,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("runtime", help="collect benchmark files into a runtime/memory table")
     s.add_argument("--out", required=True)
-    s.add_argument("--root", default="results/benchmarks")
     s.add_argument("inputs", nargs="+")
     s.set_defaults(func=cmd_runtime)
 

@@ -38,11 +38,19 @@ def color(key: str) -> str | None:
     return COLORS.get(key)
 
 
-def summarize(df: pd.DataFrame, by: list[str], value: str) -> pd.DataFrame:
-    """Mean and 95% t-interval of ``value`` over replicates, per group ``by``."""
+def summarize(df: pd.DataFrame, by: list[str], value: str, *, log: bool = False) -> pd.DataFrame:
+    """Mean and 95% t-interval of ``value`` over replicates, per group ``by``.
+
+    With ``log=True`` the interval is computed on ``log(value)`` and mapped back (a geometric mean with a
+    multiplicative interval): the right summary for ratios drawn on a log axis, never negative.
+    """
     rows = []
     for key, g in df.groupby(by, sort=True):
-        m, lo, hi = mean_interval(g[value].to_numpy())
+        vals = g[value].to_numpy(dtype=float)
+        if log:
+            m, lo, hi = (float(np.exp(v)) for v in mean_interval(np.log(np.maximum(vals, 1e-300))))
+        else:
+            m, lo, hi = mean_interval(vals)
         key = key if isinstance(key, tuple) else (key,)
         rows.append({**dict(zip(by, key, strict=True)), "mean": m, "lo": lo, "hi": hi, "count": len(g)})
     return pd.DataFrame(rows)

@@ -5,9 +5,9 @@ rule aggregate:
     input:
         experiment_metrics,
     output:
-        parquet=RESULTS + "/{paper}/{experiment}/table.parquet",
+        parquet="results/{paper}/{experiment}/table.parquet",
         csv=report(
-            RESULTS + "/{paper}/{experiment}/table.csv",
+            "results/{paper}/{experiment}/table.csv",
             caption="../report/table.rst",
             category="{paper}",
             subcategory="tables",

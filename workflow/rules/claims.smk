@@ -6,12 +6,12 @@ rule claims:
         all_tables(),
     output:
         csv=report(
-            FIGURES + "/claims.csv",
+            "figures/claims.csv",
             caption="../report/claims.rst",
             category="Claims",
             labels={"table": "claims"},
         ),
-        md=FIGURES + "/claims.md",
+        md="figures/claims.md",
     params:
         bounds=PLAN.all_bounds(),
         code=PLAN.code("claims"),

@@ -1,5 +1,5 @@
 # Paths, the plan and helpers. All logic lives in the depth2 package; this file only renders the plan.
-import os
+from pathlib import Path
 
 from depth2.config import validate as _validate_config
 from depth2.plan import Plan
@@ -11,8 +11,8 @@ RESULTS = "results"
 FIGURES = "figures"
 BENCH = "results/benchmarks"
 ENV = "../envs/depth2.yaml"
-NOTEBOOK_DIR = os.path.join(workflow.basedir, "workflow", "notebooks")
-POINT_DIR = RESULTS + "/{paper}/{experiment}/{point}"
+NOTEBOOK_DIR = Path(workflow.basedir) / "workflow" / "notebooks"
+POINT_DIR = "results/{paper}/{experiment}/{point}"
 
 
 wildcard_constraints:
@@ -62,3 +62,7 @@ def all_outputs():
         f"{RESULTS}/runtime.csv",
         *all_notebooks(),
     ]
+
+
+def notebook_source(wildcards):
+    return str(NOTEBOOK_DIR / f"{wildcards.paper}.ipynb")

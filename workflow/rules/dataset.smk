@@ -3,15 +3,15 @@
 
 rule dataset:
     output:
-        npz=POINT_DIR + "/data.npz",
-        spec=POINT_DIR + "/data.json",
+        npz="results/{paper}/{experiment}/{point}/data.npz",
+        spec="results/{paper}/{experiment}/{point}/data.json",
     params:
         spec=lambda w: PLAN.dataset_spec(w.paper, w.experiment, w.point),
         code=lambda w: PLAN.code("dataset", w.paper),
     log:
         "logs/dataset/{paper}/{experiment}/{point}.log",
     benchmark:
-        BENCH + "/dataset/{paper}/{experiment}/{point}.tsv"
+        "results/benchmarks/dataset/{paper}/{experiment}/{point}.tsv"
     conda:
         ENV
     shell:

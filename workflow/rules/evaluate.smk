@@ -3,10 +3,10 @@
 
 rule evaluate:
     input:
-        npz=POINT_DIR + "/data.npz",
-        fit=POINT_DIR + "/fit/{learner}.npz",
+        npz="results/{paper}/{experiment}/{point}/data.npz",
+        fit="results/{paper}/{experiment}/{point}/fit/{learner}.npz",
     output:
-        POINT_DIR + "/metrics/{learner}.parquet",
+        "results/{paper}/{experiment}/{point}/metrics/{learner}.parquet",
     params:
         bounds=lambda w: PLAN.bounds(w.paper),
         code=lambda w: PLAN.code("evaluate", w.paper),

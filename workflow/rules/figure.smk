@@ -5,9 +5,9 @@ rule figure:
     input:
         figure_tables,
     output:
-        pdf=FIGURES + "/{paper}/{name}.pdf",
+        pdf="figures/{paper}/{name}.pdf",
         png=report(
-            FIGURES + "/{paper}/{name}.png",
+            "figures/{paper}/{name}.png",
             caption="../report/figure.rst",
             category="{paper}",
             subcategory="figures",

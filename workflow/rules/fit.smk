@@ -3,21 +3,21 @@
 
 rule fit:
     input:
-        npz=POINT_DIR + "/data.npz",
-        spec=POINT_DIR + "/data.json",
+        npz="results/{paper}/{experiment}/{point}/data.npz",
+        spec="results/{paper}/{experiment}/{point}/data.json",
     output:
-        npz=POINT_DIR + "/fit/{learner}.npz",
-        info=POINT_DIR + "/fit/{learner}.json",
+        npz="results/{paper}/{experiment}/{point}/fit/{learner}.npz",
+        info="results/{paper}/{experiment}/{point}/fit/{learner}.json",
     params:
         learner=lambda w: PLAN.learner_params(w.paper, w.experiment, w.learner),
         code=lambda w: PLAN.code("fit", w.paper, w.learner),
-    threads: 2
+    threads: 1
     resources:
         mem_mb=4000,
     log:
         "logs/fit/{paper}/{experiment}/{point}/{learner}.log",
     benchmark:
-        BENCH + "/fit/{paper}/{experiment}/{point}/{learner}.tsv"
+        "results/benchmarks/fit/{paper}/{experiment}/{point}/{learner}.tsv"
     conda:
         ENV
     shell:

@@ -6,7 +6,7 @@ rule runtime:
         all_benchmarks(),
     output:
         report(
-            RESULTS + "/runtime.csv",
+            "results/runtime.csv",
             caption="../report/runtime.rst",
             category="Runtime and memory",
             labels={"table": "runtime"},
@@ -16,15 +16,15 @@ rule runtime:
     conda:
         ENV
     shell:
-        "depth2 --log {log} runtime --root {BENCH} --out {output} {input}"
+        "depth2 --log {log} runtime --out {output} {input}"
 
 
 rule notebook:
     input:
         tables=lambda w: [f"{RESULTS}/{w.paper}/{e}/table.parquet" for _, e in PLAN.tables(w.paper)],
-        notebook=lambda w: os.path.join(NOTEBOOK_DIR, f"{w.paper}.ipynb"),
+        notebook=notebook_source,
     output:
-        RESULTS + "/notebooks/{paper}.ipynb",
+        "results/notebooks/{paper}.ipynb",
     log:
         "logs/notebook/{paper}.log",
     conda:

@@ -91,7 +91,7 @@ class BatchQuadrature:
     finer than :func:`loss_ac`'s (pieces of ``width``) because the candidates' kinks are not cut out.
     """
 
-    def __init__(self, target: SingleIndexTarget, width: float = 0.25, order: int = 16,
+    def __init__(self, target: SingleIndexTarget, width: float = 1.0, order: int = 16,
                  extra_breakpoints: Sequence[float] = ()) -> None:
         self.target = target
         self.z, self.w = gauss_legendre_grid([*target.breakpoints, *extra_breakpoints], width=width, order=order)

@@ -31,7 +31,7 @@ from depth2.learners.base import Fit, check_params
 
 log = logging.getLogger(__name__)
 
-GD_DEFAULTS: dict[str, Any] = {"max_steps": 300, "max_rows": 1_000_000, "init_scale": 0.01, "step0": 1.0}
+GD_DEFAULTS: dict[str, Any] = {"max_steps": 200, "max_rows": 200_000, "init_scale": 0.01, "step0": 1.0}
 GD_POP_DEFAULTS: dict[str, Any] = {"max_steps": 3000, "init_scale": 0.01, "step0": 1.0, "max_move": 0.05}
 SQ_DEFAULTS: dict[str, Any] = {
     "rho": 0.5,  # reweighting strength (the paper's Theorem 7 value)
@@ -139,7 +139,8 @@ def population_gd(
 
     Each candidate has its own Armijo step (doubled after acceptance, halved until sufficient
     decrease), capped so that one step moves the parameters by at most ``max_move``: the iterates then
-    follow the gradient flow instead of leaping across the dead region of the ReLU. ``c`` is kept non-negative (a sign flip of the orthogonal part is a reflection).
+    follow the gradient flow instead of leaping across the dead region of the ReLU. ``c`` is kept
+    non-negative (a sign flip of the orthogonal part is a reflection).
     Returns final (a, c, beta) and the final losses.
     """
     a, c, beta = (np.array(v, dtype=float) for v in (a, c, beta))
@@ -148,32 +149,29 @@ def population_gd(
     L = quad.loss(a, c, beta)
     active = np.ones(K, dtype=bool)
     for _ in range(int(max_steps)):
-        if not active.any():
+        idx = np.flatnonzero(active)  # only candidates still moving cost anything
+        if idx.size == 0:
             break
-        ga, gc, gb = quad.gradient(a, c, beta)
+        ga, gc, gb = quad.gradient(a[idx], c[idx], beta[idx])
         g2 = ga * ga + gc * gc + gb * gb
-        active &= g2 > 1e-30
-        step = np.minimum(step, max_move / np.sqrt(np.maximum(g2, 1e-300)))
-        todo = active.copy()
-        new_a, new_c, new_b, new_L = a.copy(), c.copy(), beta.copy(), L.copy()
+        st = np.minimum(step[idx], max_move / np.sqrt(np.maximum(g2, 1e-300)))
+        done = np.zeros(idx.size, dtype=bool)
         for _ in range(60):
-            if not todo.any():
+            todo = np.flatnonzero(~done & (st > 1e-14) & (g2 > 1e-30))
+            if todo.size == 0:
                 break
-            ta = a[todo] - step[todo] * ga[todo]
-            tc = np.abs(c[todo] - step[todo] * gc[todo])
-            tb = beta[todo] - step[todo] * gb[todo]
+            j = idx[todo]
+            ta = a[j] - st[todo] * ga[todo]
+            tc = np.abs(c[j] - st[todo] * gc[todo])
+            tb = beta[j] - st[todo] * gb[todo]
             tL = quad.loss(ta, tc, tb)
-            ok = tL <= L[todo] - 0.5 * step[todo] * g2[todo]
-            idx = np.flatnonzero(todo)
-            acc = idx[ok]
-            new_a[acc], new_c[acc], new_b[acc], new_L[acc] = ta[ok], tc[ok], tb[ok], tL[ok]
-            step[idx[~ok]] *= 0.5
-            todo[acc] = False
-            todo &= step > 1e-14
-        moved = new_L < L
-        active &= moved
-        a, c, beta, L = new_a, new_c, new_b, new_L
-        step[moved] *= 2.0
+            ok = tL <= L[j] - 0.5 * st[todo] * g2[todo]
+            acc = j[ok]
+            a[acc], c[acc], beta[acc], L[acc] = ta[ok], tc[ok], tb[ok], tL[ok]
+            done[todo[ok]] = True
+            st[todo[~ok]] *= 0.5
+        step[idx] = np.where(done, 2.0 * st, st)
+        active[idx[~done]] = False  # no decrease possible: stationary (to line-search precision)
     return a, c, beta, L
 
 

@@ -31,9 +31,12 @@ FIGURES = (
         "population_gd", ("population_gd",), "guo2025: exact population GD from random initializations",
         "**Paper suggests** (Section 1.2, Fig. 2; our reconstruction of the mechanism): the eq. (4) noise raises the "
         "initial overlap GD needs, so from a random start (overlap ~ N(0, 1/d)) GD succeeds less often as d grows. "
-        "**Plot shows** the fraction of random initializations whose exact population GD (Armijo steps, budget "
-        "in config) ends with L/OPT <= bounds.success_ratio, against d, per bias, for eq. (4) and the control "
-        "(Wilson 95% intervals). The dynamics are exact for any d: they live in the plane of v and w0. " + HALF,
+        "**Plot shows** (top) the fraction of random initializations whose exact population GD (Armijo steps, "
+        "budget in config) escapes the trivial solution (loss below bounds.escape_fraction of the zero "
+        "function's), against d, per bias, for eq. (4) and the control (Wilson 95% intervals); (bottom) each "
+        "run's final L/OPT against its initial overlap: runs either die at the zero function (top band) or "
+        "descend towards the planted ReLU, which GD reaches only slowly at very negative b. The dynamics are "
+        "exact for any d: they live in the plane of v and w0. " + HALF,
         figures.population_gd),
     FigureSpec(
         "pca_overlap", ("pca_overlap",), "guo2025: thresholded-PCA warm start",

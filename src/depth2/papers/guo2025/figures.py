@@ -23,49 +23,60 @@ def ratio_vs_bias(tables: Mapping[str, pd.DataFrame], fig) -> None:
     for ax, fam in zip(axes, fams, strict=True):
         sub = df[df["family"] == fam]
         for learner in sorted(set(sub["learner"]), key=list(LEARNER_LABEL).index):
-            s = summarize(sub[sub["learner"] == learner], ["b"], "ratio")
+            s = summarize(sub[sub["learner"] == learner], ["b"], "ratio", log=True)
             line_with_interval(ax, s["b"], s["mean"], s["lo"], s["hi"], label=LEARNER_LABEL[learner],
                                color=color(learner))
         ax.axhline(1.0, color="k", lw=0.8, ls=":")
         ax.set_yscale("log")
         ax.set_xlabel("bias b of the optimal ReLU")
         ax.set_title(FAMILY_LABEL[fam])
-    axes[0].set_ylabel("exact loss / OPT  (mean, 95% CI over seeds)")
-    axes[-1].legend(loc="upper left")
+    axes[0].set_ylabel("exact loss / OPT  (geometric mean, 95% CI over seeds)")
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels))
 
 
 def population_gd(tables: Mapping[str, pd.DataFrame], fig) -> None:
     df = tables["population_gd"]
     biases = sorted(set(df["b"]), reverse=True)
-    axes = fig.subplots(1, len(biases), sharey=True, squeeze=False)[0]
+    grid = fig.subplots(2, len(biases), squeeze=False)
+    axes, scatter = grid[0], grid[1]
+    for ax, b in zip(scatter, biases, strict=True):
+        for fam, marker in (("eq4", "o"), ("realizable", "x")):
+            sub = df[(df["b"] == b) & (df["family"] == fam)]
+            ax.scatter(sub["initial_overlap"], sub["ratio"], s=12, marker=marker, color=color(fam),
+                       label=FAMILY_LABEL[fam])
+        ax.set_yscale("log")
+        ax.set_xlabel("initial overlap <w0, v> / |w0|")
+        ax.set_title(f"b = {b:g}: final L/OPT of each init")
+    scatter[0].set_ylabel("final exact L/OPT")
     for ax, b in zip(axes, biases, strict=True):
         for fam in ("eq4", "realizable"):
             sub = df[(df["b"] == b) & (df["family"] == fam)]
             if sub.empty:
                 continue
-            rows = [(d, *proportion_interval(int(g["success"].sum()), len(g))) for d, g in sub.groupby("d")]
+            rows = [(d, *proportion_interval(int(g["escaped"].sum()), len(g))) for d, g in sub.groupby("d")]
             d, p, lo, hi = (np.array(v) for v in zip(*rows, strict=True))
             line_with_interval(ax, d, p, lo, hi, label=FAMILY_LABEL[fam], color=color(fam))
         ax.set_xscale("log")
         ax.set_ylim(-0.03, 1.03)
         ax.set_xlabel("dimension d")
         ax.set_title(f"b = {b:g}")
-    axes[0].set_ylabel("success rate over random inits (Wilson 95%)")
+    axes[0].set_ylabel("fraction escaping the zero function\n(Wilson 95%)")
     axes[-1].legend(loc="best")
 
 
 def pca_overlap(tables: Mapping[str, pd.DataFrame], fig) -> None:
     df = tables["pca_overlap"]
     ax = fig.subplots(1, 1)
+    df = df.assign(gap=(1.0 - df["abs_overlap"]).clip(lower=1e-12))
     for (fam, b), sub in df.groupby(["family", "b"], sort=True):
-        s = summarize(sub, ["n_phi"], "abs_overlap")
-        line_with_interval(ax, s["n_phi"], 1.0 - s["mean"], 1.0 - s["hi"], 1.0 - s["lo"],
-                           label=f"{FAMILY_LABEL[fam]}, b = {b:g}")
+        s = summarize(sub, ["n_phi"], "gap", log=True)
+        line_with_interval(ax, s["n_phi"], s["mean"], s["lo"], s["hi"], label=f"{FAMILY_LABEL[fam]}, b = {b:g}")
     ax.axhline(0.01, color="k", lw=0.8, ls="--", label="overlap 0.99")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("n Phi(b)  (expected number of rows with <v, x> > -b)")
-    ax.set_ylabel("1 - |<w0, v>|  of the selected PCA start")
+    ax.set_ylabel("1 - |<w0, v>| of the selected PCA start\n(geometric mean, 95% CI)")
     ax.legend(loc="best")
 
 
@@ -73,7 +84,7 @@ def sq_vs_n(tables: Mapping[str, pd.DataFrame], fig) -> None:
     df = tables["sq_vs_n"]
     ax = fig.subplots(1, 1)
     for fam, sub in df.groupby("family", sort=True):
-        s = summarize(sub, ["n"], "ratio")
+        s = summarize(sub, ["n"], "ratio", log=True)
         line_with_interval(ax, s["n"], s["mean"], s["lo"], s["hi"], label=FAMILY_LABEL[fam], color=color(fam))
     ax.set_xscale("log")
     ax.set_yscale("log")

@@ -15,7 +15,9 @@ from depth2.learners.base import Fit
 
 
 def evaluate(dataset: Any, fits: Sequence[Fit], bounds: Mapping[str, Any]) -> pd.DataFrame:
-    """One row per replicate: exact loss, OPT, L/OPT, overlap with the hidden direction, success flag.
+    """One row per replicate: exact loss, OPT, L/OPT, overlap with the hidden direction, and two flags:
+    ``success`` (L/OPT <= bounds.success_ratio) and ``escaped`` (loss <= bounds.escape_fraction times the
+    zero function's: the fit left the trivial, dead-ReLU solution).
 
     ``OPT`` is the least exact loss over all ReLUs (:func:`optimal_loss`, never above the planted
     ReLU's); it depends on the family and ``b`` only, not on the replicate's hidden direction.
@@ -23,6 +25,7 @@ def evaluate(dataset: Any, fits: Sequence[Fit], bounds: Mapping[str, Any]) -> pd
     spec = dataset.spec
     family = get_family(spec.family)
     success_ratio = float(bounds["success_ratio"])
+    escape = float(bounds["escape_fraction"])
     rows = []
     opt = zero = None
     for r, fit in enumerate(fits):
@@ -37,6 +40,6 @@ def evaluate(dataset: Any, fits: Sequence[Fit], bounds: Mapping[str, Any]) -> pd
         rows.append({**dataset.labels, "n": spec.n, "n_phi": spec.n * float(Phi(spec.params["b"])),
                      "replicate": r, "loss": loss, "opt": opt, "ratio": ratio, "zero_ratio": zero / opt,
                      "overlap": overlap, "abs_overlap": abs(overlap), "norm": norm, "bias_hat": b,
-                     "success": bool(ratio <= success_ratio),
+                     "success": bool(ratio <= success_ratio), "escaped": bool(loss <= escape * zero),
                      "initial_overlap": float(fit.info.get("initial_overlap", np.nan))})
     return pd.DataFrame(rows)

@@ -1,0 +1,23 @@
+"""Performance benchmarks of the depth2 package (not tests: they measure and report, never assert timings).
+
+Run from the repository root with ``python -m bench`` (add ``--quick`` for a shorter run). The run writes
+``bench/results.md`` (a Markdown report) and ``bench/figures/*.png``.
+
+Modules
+-------
+environment
+    The machine the numbers were taken on: numpy and BLAS, threads, CPU, and the measured float64 GEMM
+    rate that later benchmarks quote their achieved GFLOP/s against.
+guo2025
+    The guo2025 learners: data streaming and the ``sq`` fit as a scaling curve in ``n`` (time and peak
+    memory), and the cost of one ``gd`` loss-and-gradient evaluation against torch autograd.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO_ROOT = BENCH_DIR.parent
+
+__all__ = ["BENCH_DIR", "REPO_ROOT"]

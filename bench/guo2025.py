@@ -1,0 +1,509 @@
+"""Benchmarks of the guo2025 learners (one biased ReLU under the 1/2-squared loss).
+
+1. **Scaling in n** of the data stream and of one ``sq`` fit, family ``guo2025.eq4`` (b = -4, d = 10):
+   wall time and peak memory, each measurement in a fresh subprocess (``ru_maxrss`` at its end, minus
+   the peak of a baseline process that did the same imports and set-up but no work). Rows are
+   regenerated block by block through :meth:`depth2.core.data.Samples.chunks`, so memory should stay
+   flat in ``n`` while time grows linearly; a power law ``time ~ n^k`` is fitted and ``k`` reported.
+2. **Cost of one ``gd`` evaluation** (loss and gradient of L(w, b) = 1/2 mean (relu(Xw + b) - y)^2):
+   our numpy formula, copied from the inner ``loss_grad`` of
+   :func:`depth2.learners.single_relu.gd_relu`, against torch autograd on the same float64 arrays with
+   the same thread count; also ``gd_relu`` itself, timed over a few steps and divided by the number of
+   evaluations it made (counted by wrapping the module's ``relu``), as a check that the copy is faithful.
+
+Nothing here asserts a time: the numbers are measured and reported.
+
+``python -m bench.guo2025 worker MODE N`` is the subprocess entry point of part 1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bench import REPO_ROOT
+
+FAMILY = "guo2025.eq4"
+PARAMS: dict[str, float] = {"b": -4.0, "alpha": 1.0}
+SCALING_D = 10
+SCALING_SIZES: tuple[int, ...] = (100_000, 300_000, 1_000_000, 3_000_000, 10_000_000)
+QUICK_MAX_N = 1_000_000
+SQ_FIT_SEED = 0
+GD_SIZES: tuple[tuple[int, int], ...] = ((100_000, 10), (100_000, 100), (1_000_000, 10), (1_000_000, 100))
+WORKER_MODES = ("baseline", "stream", "sq")
+
+
+def log(msg: str) -> None:
+    """Progress line on stderr (the report goes to results.md)."""
+    print(f"[bench.guo2025] {msg}", file=sys.stderr, flush=True)
+
+
+def make_samples(n: int, d: int, experiment: str):
+    """A regenerated (never stored) replicate of ``guo2025.eq4`` with ``n`` rows in ``d`` dimensions."""
+    from depth2.core.data import DatasetSpec, Samples, generate_hidden
+
+    spec = DatasetSpec(family=FAMILY, n=n, d=d, replicates=1, params=dict(PARAMS),
+                       seed_path=[1, "bench", experiment, "p"])
+    hid = generate_hidden(spec)
+    return Samples(spec.n, spec.d, spec=spec, replicate=0, hidden={k: v[0] for k, v in hid.items()})
+
+
+# ---------------------------------------------------------------------------------------------------
+# Part 1: scaling of the stream and of sq in n (subprocess measurements)
+# ---------------------------------------------------------------------------------------------------
+
+
+def _peak_rss_mib() -> float:
+    """This process's peak resident set size in MiB (``ru_maxrss`` is KiB on Linux, bytes on macOS)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 1024
+
+
+def worker(mode: str, n: int) -> dict[str, Any]:
+    """One measurement in this (fresh) process: ``baseline``, ``stream`` or ``sq`` on ``n`` rows.
+
+    Every mode does the same imports and builds the same ``Samples`` (and looks up the learner) before
+    the clock starts, so the baseline's peak RSS is what the other modes have before their work.
+    """
+    if mode not in WORKER_MODES:
+        raise ValueError(f"unknown worker mode {mode!r}; expected one of {WORKER_MODES}")
+    import depth2.learners
+
+    S = make_samples(n, SCALING_D, "sq")
+    learner = depth2.learners.get("sq")
+    out: dict[str, Any] = {"mode": mode, "n": n}
+    t0 = time.perf_counter()
+    if mode == "stream":
+        rows = 0
+        for _, yc in S.chunks():
+            rows += yc.shape[0]
+        out["rows"] = rows
+    elif mode == "sq":
+        fit = learner(S, rng=np.random.default_rng(SQ_FIT_SEED))
+        w, v = np.asarray(fit.params["w"]), np.asarray(S.hidden["v"])
+        out["cosine"] = float(w @ v / max(np.linalg.norm(w), 1e-300))
+        out["bias"] = float(fit.params["b"])
+        out["validation_loss"] = float(fit.info.get("validation_loss", float("nan")))
+        out["candidates"] = int(fit.info.get("candidates", -1))
+    out["seconds"] = time.perf_counter() - t0
+    out["peak_mib"] = _peak_rss_mib()
+    return out
+
+
+def run_worker(mode: str, n: int) -> dict[str, Any]:
+    """Run :func:`worker` in a fresh interpreter and return its result (the last stdout line, JSON)."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p)
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.guo2025", "worker", mode, str(n)],
+        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=900, check=False,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"worker {mode} n={n} failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def repeats_for(n: int, quick: bool = False) -> int:
+    """Repetitions of a scaling measurement: more where they are cheap, fewer with ``quick``."""
+    if quick:
+        return 2
+    return 3 if n <= 1_000_000 else 2 if n <= 3_000_000 else 1
+
+
+def power_law(ns: list[int], ts: list[float]) -> tuple[float, float]:
+    """Least-squares fit of ``log t = log c + k log n``; returns ``(k, c)`` (nan with fewer than 2 points)."""
+    if len(ns) < 2:
+        return float("nan"), float("nan")
+    k, logc = np.polyfit(np.log(np.asarray(ns, float)), np.log(np.asarray(ts, float)), 1)
+    return float(k), float(np.exp(logc))
+
+
+def sq_scaling(quick: bool) -> dict[str, Any]:
+    """Time and peak memory of the stream and of ``sq`` at every ``n`` (best time, largest peak)."""
+    sizes = [n for n in SCALING_SIZES if not quick or n <= QUICK_MAX_N]
+    baselines: dict[int, float] = {}
+    rows: list[dict[str, Any]] = []
+    for n in sizes:
+        base = run_worker("baseline", n)
+        baselines[n] = base["peak_mib"]
+        row: dict[str, Any] = {"n": n, "repeats": repeats_for(n, quick)}
+        for mode in ("stream", "sq"):
+            results = [run_worker(mode, n) for _ in range(row["repeats"])]
+            row[f"{mode}_s"] = min(r["seconds"] for r in results)
+            row[f"{mode}_s_all"] = [r["seconds"] for r in results]
+            row[f"{mode}_peak_mib"] = max(r["peak_mib"] for r in results)
+            if mode == "sq":
+                row.update({k: results[0][k] for k in ("cosine", "bias", "validation_loss", "candidates")})
+            else:
+                row["rows"] = results[0]["rows"]
+        log(f"n={n:>10,}: stream {row['stream_s']:.3f} s, sq {row['sq_s']:.3f} s, "
+            f"peak {row['stream_peak_mib']:.0f} / {row['sq_peak_mib']:.0f} MiB (baseline {base['peak_mib']:.0f})")
+        rows.append(row)
+    baseline = float(np.median(list(baselines.values())))
+    for row in rows:
+        row["stream_mem_mib"] = row["stream_peak_mib"] - baseline
+        row["sq_mem_mib"] = row["sq_peak_mib"] - baseline
+        row["materialized_mib"] = row["n"] * (SCALING_D + 1) * 8 / 2**20
+    ns = [r["n"] for r in rows]
+    fits = {mode: power_law(ns, [r[f"{mode}_s"] for r in rows]) for mode in ("stream", "sq")}
+    big = [r for r in rows if r["n"] >= 1_000_000]
+    fits_big = {mode: power_law([r["n"] for r in big], [r[f"{mode}_s"] for r in big]) for mode in ("stream", "sq")}
+    return {"rows": rows, "baselines": baselines, "baseline_mib": baseline, "fits": fits, "fits_big": fits_big}
+
+
+def plot_scaling(res: dict[str, Any], path: Path) -> None:
+    """Time (with fitted power laws) and peak memory increment against n, log-log, side by side."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = res["rows"]
+    ns = np.array([r["n"] for r in rows], float)
+    fig, (ax_t, ax_m) = plt.subplots(1, 2, figsize=(10, 4), constrained_layout=True)
+    for mode, label, color in (("stream", "stream all rows", "tab:blue"), ("sq", "sq fit", "tab:red")):
+        ts = np.array([r[f"{mode}_s"] for r in rows])
+        k, c = res["fits"][mode]
+        ax_t.loglog(ns, ts, "o-", color=color, label=f"{label} (k = {k:.2f})")
+        if np.isfinite(k):
+            ax_t.loglog(ns, c * ns**k, ":", color=color, alpha=0.7)
+        mem = np.maximum([r[f"{mode}_mem_mib"] for r in rows], 0.1)  # log axis: clip a zero increment
+        ax_m.loglog(ns, mem, "o-", color=color, label=label)
+    ax_m.loglog(ns, [r["materialized_mib"] for r in rows], "k--", label="X, y materialized (reference)")
+    ax_t.set(xlabel="n (rows)", ylabel="wall time (s), best of repeats",
+             title=f"{FAMILY}, d = {SCALING_D}: time ~ n^k")
+    ax_m.set(xlabel="n (rows)", ylabel="peak RSS above baseline (MiB)",
+             title=f"peak memory (baseline {res['baseline_mib']:.0f} MiB subtracted)")
+    for ax in (ax_t, ax_m):
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=8)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Part 2: one gd loss-and-gradient evaluation, ours against torch autograd
+# ---------------------------------------------------------------------------------------------------
+
+
+def numpy_loss_grad(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float) -> tuple[float, np.ndarray, float]:
+    """The body of ``gd_relu``'s inner ``loss_grad``, verbatim: (loss, grad w, grad b)."""
+    from depth2.core.gaussian import relu
+
+    n = y.shape[0]
+    p = X @ w + b
+    r = relu(p) - y
+    gr = np.where(p > 0, r, 0.0)
+    return 0.5 * float(r @ r) / n, X.T @ gr / n, float(gr.sum()) / n
+
+
+def torch_loss_grad(torch: Any, X: np.ndarray, y: np.ndarray, w0: np.ndarray, b0: float) -> Callable[[], tuple]:
+    """A closure doing one torch forward + backward of the same loss on tensors sharing X and y's memory."""
+    Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
+    wt = torch.tensor(w0, dtype=torch.float64, requires_grad=True)
+    bt = torch.tensor(float(b0), dtype=torch.float64, requires_grad=True)
+
+    def step() -> tuple[float, np.ndarray, float]:
+        wt.grad = None
+        bt.grad = None
+        p = Xt @ wt + bt
+        r = torch.relu(p) - yt
+        loss = 0.5 * (r * r).mean()
+        loss.backward()
+        return loss.item(), wt.grad.numpy(), bt.grad.item()
+
+    return step
+
+
+def gd_relu_per_evaluation(X: np.ndarray, y: np.ndarray, w0: np.ndarray, steps: int) -> dict[str, Any]:
+    """Time ``gd_relu`` for ``steps`` steps; divide by its loss evaluations (counted by wrapping ``relu``)."""
+    from depth2.learners import single_relu
+
+    original = single_relu.relu
+    calls = 0
+
+    def counting_relu(x: np.ndarray) -> np.ndarray:
+        nonlocal calls
+        calls += 1
+        return original(x)
+
+    single_relu.relu = counting_relu
+    try:
+        t0 = time.perf_counter()
+        _, _, curve = single_relu.gd_relu(X, y, w0, 0.0, max_steps=steps)
+        elapsed = time.perf_counter() - t0
+    finally:
+        single_relu.relu = original
+    return {"seconds": elapsed, "evaluations": calls, "steps": len(curve) - 1,
+            "per_eval_s": elapsed / calls if calls else float("nan")}
+
+
+def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    t0 = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - t0, out
+
+
+def import_torch() -> tuple[Any, str | None]:
+    """``(torch, None)``, or ``(None, reason)`` when torch is not installed."""
+    try:
+        import torch
+    except ImportError:
+        return None, "torch not installed: skipped"
+    return torch, None
+
+
+def _gd_one_size(
+    torch: Any, X: np.ndarray, y: np.ndarray, w0: np.ndarray, reps: int, gd_steps: int, gd_runs: int
+) -> dict[str, Any]:
+    """All timings of part 2 for one (X, y) at the current thread settings."""
+    n, d = X.shape
+
+    def ours_fn() -> tuple[float, np.ndarray, float]:
+        return numpy_loss_grad(X, y, w0, 0.0)
+
+    torch_fn = torch_loss_grad(torch, X, y, w0, 0.0) if torch is not None else None
+    ref = ours_fn()  # warm-up, and the reference gradient
+    row: dict[str, Any] = {"n": n, "d": d, "repeats": reps}
+    if torch_fn is not None:
+        got = torch_fn()  # warm-up
+        row["torch_grad_rel_err"] = float(np.linalg.norm(got[1] - ref[1]) / max(np.linalg.norm(ref[1]), 1e-300))
+        row["torch_loss_rel_err"] = abs(got[0] - ref[0]) / max(abs(ref[0]), 1e-300)
+    ours_t, torch_t = [], []
+    for _ in range(reps):  # alternated, so both see the same machine load
+        ours_t.append(_timed(ours_fn)[0])
+        if torch_fn is not None:
+            torch_t.append(_timed(torch_fn)[0])
+    insitu = [gd_relu_per_evaluation(X, y, w0, gd_steps) for _ in range(gd_runs)]
+    row["ours_s"] = min(ours_t)
+    row["ours_median_s"] = float(np.median(ours_t))
+    row["insitu_s"] = min(r["per_eval_s"] for r in insitu)
+    row["insitu_evals"] = insitu[0]["evaluations"]
+    row["insitu_steps"] = insitu[0]["steps"]
+    row["ours_gflops"] = 4.0 * n * d / row["ours_s"] / 1e9  # two matrix-vector products
+    row["ours_gbs"] = 2.0 * 8 * n * d / row["ours_s"] / 1e9  # X read twice
+    if torch_fn is not None:
+        row["torch_s"] = min(torch_t)
+        row["torch_median_s"] = float(np.median(torch_t))
+        row["ratio"] = row["torch_s"] / row["ours_s"]
+        row["ratio_insitu"] = row["torch_s"] / row["insitu_s"]
+    return row
+
+
+def gd_vs_torch(quick: bool, threads: int) -> dict[str, Any]:
+    """Seconds per loss-and-gradient evaluation (best of N): numpy formula, gd_relu in situ, torch autograd.
+
+    Measured with numpy's default BLAS thread count ``threads`` and torch set to the same, then (when
+    ``threads > 1``) with both at one thread: on a shared machine, idle-waiting thread pools can cost far
+    more than the work, and the single-thread table is the comparison that contention cannot distort.
+    """
+    from bench.environment import blas_threads_limited
+
+    torch, skipped = import_torch()
+    if skipped:
+        log(skipped)
+    reps = {100_000: 5 if quick else 15, 1_000_000: 3 if quick else 7}
+    gd_steps, gd_runs = (3, 1) if quick else (10, 2)
+    configs: list[dict[str, Any]] = [{"threads": t, "rows": []} for t in dict.fromkeys((threads, 1))]
+    for n, d in GD_SIZES:
+        X, y = make_samples(n, d, "gd").materialize()
+        X, y = np.ascontiguousarray(X), np.ascontiguousarray(y)
+        u = np.random.default_rng(1).standard_normal(d)
+        w0 = 0.01 * u / np.linalg.norm(u)  # gd's initialization: small random direction, b = 0
+        for cfg in configs:
+            with blas_threads_limited(cfg["threads"]) as ok:
+                cfg["blas_set"] = ok
+                if torch is not None:
+                    torch.set_num_threads(cfg["threads"])
+                    cfg["torch_threads"] = torch.get_num_threads()
+                row = _gd_one_size(torch, X, y, w0, reps[n], gd_steps, gd_runs)
+            log(f"gd threads={cfg['threads']} n={n:,} d={d}: ours {row['ours_s'] * 1e3:.2f} ms, "
+                f"in situ {row['insitu_s'] * 1e3:.2f} ms"
+                + (f", torch {row['torch_s'] * 1e3:.2f} ms, torch/ours {row['ratio']:.2f}" if torch else ""))
+            cfg["rows"].append(row)
+        del X, y
+    if torch is not None:
+        torch.set_num_threads(threads)
+    info: dict[str, Any] = {"configs": configs, "skipped": skipped, "threads": threads,
+                            "gd_steps": gd_steps, "gd_runs": gd_runs}
+    if torch is not None:
+        info["torch_version"] = torch.__version__
+    return info
+
+
+def plot_gd(res: dict[str, Any], path: Path) -> None:
+    """Grouped bars, one panel per thread count: ms per evaluation for each (n, d), ours / in situ / torch."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    series = [("ours_s", "ours (numpy formula)", "tab:blue"), ("insitu_s", "ours (gd_relu in situ)", "tab:cyan")]
+    if not res["skipped"]:
+        series.append(("torch_s", f"torch {res.get('torch_version', '')} autograd", "tab:orange"))
+    configs = res["configs"]
+    fig, axes = plt.subplots(1, len(configs), figsize=(6 * len(configs), 4), constrained_layout=True,
+                             sharey=True, squeeze=False)
+    width = 0.8 / len(series)
+    for ax, cfg in zip(axes[0], configs, strict=True):
+        rows = cfg["rows"]
+        x = np.arange(len(rows))
+        for i, (key, label, color) in enumerate(series):
+            ax.bar(x + (i - (len(series) - 1) / 2) * width, [r[key] * 1e3 for r in rows], width, label=label,
+                   color=color)
+        ax.set_xticks(x, [f"n={r['n']:.0e}\nd={r['d']}" for r in rows])
+        ax.set_yscale("log")
+        ax.set(ylabel="ms per loss + gradient (best of N)",
+               title=f"gd evaluation, float64, {cfg['threads']} thread(s)"
+               + (" (torch skipped)" if res["skipped"] else ""))
+        ax.grid(True, axis="y", which="both", alpha=0.3)
+        ax.legend(fontsize=8)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Report
+# ---------------------------------------------------------------------------------------------------
+
+
+def _scaling_markdown(res: dict[str, Any], fig: str) -> list[str]:
+    rows, fits, fits_big = res["rows"], res["fits"], res["fits_big"]
+    lines = [
+        f"### 1. Streaming and `sq` against n ({FAMILY}, b = {PARAMS['b']:g}, d = {SCALING_D})",
+        "",
+        "Each measurement runs in a fresh interpreter; time is the best of the repeats, peak memory is "
+        "`ru_maxrss` at the end of the process (largest over repeats) minus the median peak of a baseline "
+        "process that did the same imports and set-up but no work "
+        f"(baseline {res['baseline_mib']:.1f} MiB; per n: "
+        + ", ".join(f"{v:.1f}" for v in res["baselines"].values()) + " MiB). "
+        "*stream* reads every row once through `Samples.chunks()` (regeneration only); *sq* is "
+        "`depth2.learners.get(\"sq\")(samples, rng=...)` with default parameters, which itself regenerates "
+        "every row once (PCA, PGD and validation slices).",
+        "",
+        "| n | repeats | stream (s) | sq (s) | sq − stream (s) | stream peak (MiB) | sq peak (MiB) "
+        "| X, y in memory would be (MiB) | sq: cos(w, v) | sq: bias |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['n']:,} | {r['repeats']} | {r['stream_s']:.3f} | {r['sq_s']:.3f} | "
+            f"{r['sq_s'] - r['stream_s']:.3f} | {r['stream_mem_mib']:.1f} | {r['sq_mem_mib']:.1f} | "
+            f"{r['materialized_mib']:.0f} | {r['cosine']:.4f} | {r['bias']:g} |")
+    lines += [
+        "",
+        f"Power-law fit time ~ n^k over all n: **sq k = {fits['sq'][0]:.3f}**, stream k = {fits['stream'][0]:.3f}.",
+    ]
+    if np.isfinite(fits_big["sq"][0]):
+        lines.append(f"Over n ≥ 1e6 only (fixed costs amortized): sq k = {fits_big['sq'][0]:.3f}, "
+                     f"stream k = {fits_big['stream'][0]:.3f}.")
+    mems = [r["sq_mem_mib"] for r in rows]
+    lines += [
+        f"Peak memory of sq above baseline ranges {min(mems):.1f}–{max(mems):.1f} MiB over a "
+        f"{rows[-1]['n'] // rows[0]['n']}x range of n, while the dataset itself would take "
+        f"{rows[0]['materialized_mib']:.0f}–{rows[-1]['materialized_mib']:.0f} MiB in memory.",
+        "",
+        f"![sq scaling]({fig})",
+        "",
+    ]
+    return lines
+
+
+def _gd_markdown(res: dict[str, Any], fig: str, gemm_gflops: float | None) -> list[str]:
+    configs = res["configs"]
+    lines = [
+        "### 2. One `gd` evaluation (loss + gradient) against torch autograd",
+        "",
+        "L(w, b) = 1/2 mean (relu(Xw + b) − y)², float64, X and y shared between numpy and torch "
+        "(`torch.from_numpy`), w at gd's initialization (0.01 × random unit vector, b = 0). "
+        "*ours* is the body of `gd_relu`'s inner `loss_grad` (X@w, relu, where, X.T@r); *in situ* is "
+        f"`gd_relu` run for {res['gd_steps']} steps (best of {res['gd_runs']}) divided by the loss "
+        "evaluations it made, Armijo backtracking included; *torch* is forward + `loss.backward()` with "
+        "`requires_grad` on w and b. Ours and torch are timed alternately in the same process, best of N. "
+        f"First with numpy's default BLAS thread count ({res['threads']}) and torch set to match "
+        "(`torch.set_num_threads`), then with both at 1 thread. numpy's elementwise passes are "
+        "single-threaded; torch's may use all its threads.",
+        "",
+    ]
+    if res["skipped"]:
+        lines += [f"**{res['skipped']}** (only our timings below).", ""]
+    else:
+        lines += [f"torch {res['torch_version']}.", "",
+                  "Summary, **torch / ours** (best-of-N time ratio; above 1 means torch is slower than our "
+                  "numpy step):", "",
+                  "| n | d | " + " | ".join(f"{c['threads']} thread(s)" for c in configs) + " |",
+                  "| ---: | ---: | " + " | ".join("---:" for _ in configs) + " |"]
+        for i, (n, d) in enumerate((r["n"], r["d"]) for r in configs[0]["rows"]):
+            lines.append(f"| {n:,} | {d} | " + " | ".join(f"**{c['rows'][i]['ratio']:.2f}**" for c in configs) + " |")
+        lines.append("")
+    for cfg in configs:
+        note = "" if cfg["blas_set"] else " (numpy's BLAS thread count could not be set: default used)"
+        torch_note = f", torch reports {cfg['torch_threads']}" if "torch_threads" in cfg else ""
+        lines += [f"{cfg['threads']} thread(s){note}{torch_note}:", ""]
+        head = "| n | d | N | ours (ms) | in situ (ms) [evals] | ours GFLOP/s | ours GB/s (X read twice) |"
+        sep = "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+        if gemm_gflops:
+            head += " % of GEMM rate |"
+            sep += " ---: |"
+        if not res["skipped"]:
+            head += " torch (ms) | **torch / ours** | torch / in situ | torch grad rel. diff |"
+            sep += " ---: | ---: | ---: | ---: |"
+        lines += [head, sep]
+        for r in cfg["rows"]:
+            line = (f"| {r['n']:,} | {r['d']} | {r['repeats']} | {r['ours_s'] * 1e3:.3f} | "
+                    f"{r['insitu_s'] * 1e3:.3f} [{r['insitu_evals']}] | {r['ours_gflops']:.2f} | "
+                    f"{r['ours_gbs']:.1f} |")
+            if gemm_gflops:
+                line += f" {100 * r['ours_gflops'] / gemm_gflops:.1f} |"
+            if not res["skipped"]:
+                line += (f" {r['torch_s'] * 1e3:.3f} | **{r['ratio']:.2f}** | {r['ratio_insitu']:.2f} | "
+                         f"{r['torch_grad_rel_err']:.1e} |")
+            lines.append(line)
+        lines.append("")
+    lines += ["The evaluation is two matrix-vector products over X and a few passes over n-vectors: it is "
+              "memory-bound, so its GFLOP/s sits far below the GEMM rate by nature.", "",
+              f"![gd vs torch]({fig})", ""]
+    return lines
+
+
+def run(
+    quick: bool, figures: Path, rel_to: Path, threads: int, gemm_gflops: float | None = None
+) -> tuple[str, dict[str, Any]]:
+    """Run both guo2025 benchmarks; return the report section and the raw numbers.
+
+    ``figures`` is where the PNGs go, ``rel_to`` the folder the report's image links are relative to,
+    ``threads`` numpy's BLAS thread count, ``gemm_gflops`` the measured GEMM rate (for "% of GEMM").
+    """
+    log(f"part 1: stream and sq scaling ({'quick' if quick else 'full'})")
+    scaling = sq_scaling(quick)
+    fig1 = figures / "guo2025_sq_scaling.png"
+    plot_scaling(scaling, fig1)
+    log("part 2: gd evaluation vs torch")
+    gd = gd_vs_torch(quick, threads)
+    fig2 = figures / "guo2025_gd_vs_torch.png"
+    plot_gd(gd, fig2)
+    lines = ["## guo2025", ""]
+    lines += _scaling_markdown(scaling, os.path.relpath(fig1, rel_to))
+    lines += _gd_markdown(gd, os.path.relpath(fig2, rel_to), gemm_gflops)
+    return "\n".join(lines), {"scaling": scaling, "gd": gd}
+
+
+def _main(argv: list[str]) -> None:
+    if len(argv) != 3 or argv[0] != "worker":
+        raise SystemExit("usage: python -m bench.guo2025 worker {baseline,stream,sq} N")
+    print(json.dumps(worker(argv[1], int(float(argv[2])))))
+
+
+if __name__ == "__main__":
+    _main(sys.argv[1:])

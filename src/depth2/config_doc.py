@@ -1,0 +1,53 @@
+"""Render ``config/README.md`` from the config schema: ``python -m depth2.config_doc > config/README.md``.
+
+The schema is the single source of truth for keys, ranges, defaults and meanings; a test checks that the
+committed README matches this rendering.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from depth2.config import _allowed, load_schema
+
+HEADER = """# Configuration keys
+
+Generated from `workflow/schemas/config.schema.yaml`, the single source of truth (regenerate with
+`python -m depth2.config_doc > config/README.md`). Keys left out of a config file take these defaults.
+Unknown keys, wrong types and out-of-range values are refused before any job runs, with the key named.
+
+Configs shipped: `config.yaml` (the default: every implemented paper, sized for a laptop with 2 cores) and
+`smoke.yaml` (tiny sizes; the tests run it end to end). Override one key on the command line with
+`snakemake --config root_seed=1`, or layer files with `--configfile`.
+
+The `bounds` of each paper are the pre-registered thresholds of its claims: they were fixed before the first
+run and are never adjusted after seeing results.
+
+| key | allowed | default | meaning |
+|---|---|---|---|"""
+
+
+def _rows(schema: Mapping[str, Any], prefix: str = "") -> list[str]:
+    rows = []
+    for key, sub in schema.get("properties", {}).items():
+        name = f"{prefix}.{key}" if prefix else key
+        desc = str(sub.get("description", "")).replace("|", "\\|")
+        if sub.get("type") == "object" and "properties" in sub:
+            rows.append(f"| `{name}` | section | | {desc} |")
+            rows += _rows(sub, name)
+        else:
+            allowed = _allowed(sub)
+            if sub.get("type") == "array" and "items" in sub:
+                allowed += "; items: " + _allowed(sub["items"])
+            rows.append(f"| `{name}` | {allowed} | `{sub.get('default', '')}` | {desc} |")
+    return rows
+
+
+def render() -> str:
+    """The Markdown text of ``config/README.md``."""
+    return "\n".join([HEADER, *_rows(load_schema())]) + "\n"
+
+
+if __name__ == "__main__":
+    print(render(), end="")

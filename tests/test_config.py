@@ -1,0 +1,72 @@
+"""A bad config is refused before any job runs, with the key and the allowed values named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from depth2.config import ConfigError, load, validate
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_shipped_configs_are_valid_and_filled_with_defaults():
+    for name in ("config.yaml", "smoke.yaml"):
+        cfg = load(REPO / "config" / name)
+        assert cfg["guo2025"]["learners"]["sq"]["rho"] == 0.5
+        assert cfg["storage"]["block_rows"] >= 1024
+    assert validate({})["guo2025"]["bounds"]["ratio_max"] == 10
+
+
+BAD = [
+    ({"root_sed": 1}, "'<top level>'", "root_sed"),
+    ({"root_seed": -1}, "root_seed", ">= 0"),
+    ({"root_seed": "abc"}, "root_seed", "integer"),
+    ({"papers": []}, "papers", "at least 1"),
+    ({"papers": ["nature2030"]}, "papers.0", "guo2025"),
+    ({"guo2025": {"d": 1}}, "guo2025.d", ">= 2"),
+    ({"guo2025": {"replicates": 2.5}}, "guo2025.replicates", "integer"),
+    ({"guo2025": {"experiments": {"bias_sweep": {"biases": []}}}}, "guo2025.experiments.bias_sweep.biases",
+     "at least 1"),
+    ({"guo2025": {"experiments": {"bias_sweep": {"learners": ["gd", "magic"]}}}},
+     "guo2025.experiments.bias_sweep.learners", "unknown learner 'magic'"),
+    ({"guo2025": {"experiments": {"bias_sweep": {"families": ["eq5"]}}}},
+     "guo2025.experiments.bias_sweep.families.0", "eq4"),
+    ({"guo2025": {"learners": {"sq": {"rho": 1.5}}}}, "guo2025.learners.sq.rho", "< 1"),
+    ({"guo2025": {"learners": {"sq": {"split": [0.5, 0.5]}}}}, "guo2025.learners.sq.split", "at least 3"),
+    ({"guo2025": {"learners": {"gd": {"max_stepz": 3}}}}, "guo2025.learners.gd", "max_steps"),
+    ({"guo2025": {"n_min": 5000, "n_max": 1000}}, "guo2025.n_min", "must not exceed"),
+    ({"guo2025": {"bounds": {"success_ratio": 0.5}}}, "guo2025.bounds.success_ratio", "> 1"),
+    ({"guo2025": {"experiments": {k: {"enabled": False} for k in
+                                  ("bias_sweep", "population_gd", "pca_overlap", "sq_vs_n", "csq")}}},
+     "guo2025.experiments", "empty grid"),
+    ({"guo2025": {"bounds": {"escape_fraction": 1.5}}}, "guo2025.bounds.escape_fraction", "< 1"),
+    ({"storage": {"block_rows": 10}}, "storage.block_rows", ">= 1024"),
+]
+
+
+@pytest.mark.parametrize("config,key,allowed", BAD, ids=[b[1] + ":" + b[2] for b in BAD])
+def test_bad_config_is_refused_naming_key_and_allowed(config, key, allowed):
+    with pytest.raises(ConfigError) as err:
+        validate(config)
+    msg = str(err.value)
+    assert key in msg and allowed in msg, msg
+
+
+def test_snakemake_refuses_a_bad_config_before_any_job(tmp_path):
+    from conftest import run_snakemake
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump({"guo2025": {"d": 0}}))
+    proc = run_snakemake(tmp_path, "-n", "--configfile", str(bad), check=False)
+    assert proc.returncode != 0
+    assert "guo2025.d" in proc.stdout + proc.stderr
+    assert not (tmp_path / "results").exists()
+
+
+def test_config_readme_documents_every_key():
+    from depth2.config_doc import render
+
+    assert (REPO / "config" / "README.md").read_text() == render(), "regenerate: python -m depth2.config_doc"

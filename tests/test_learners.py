@@ -1,0 +1,68 @@
+"""Learners recover planted ReLUs; the registry and parameter checks fail loudly."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from depth2 import learners
+from depth2.core.data import DatasetSpec, Samples, generate_hidden, population_of
+from depth2.core.single_index import exact_loss
+
+
+def _realizable(b: float, n: int, d: int = 8, seed: int = 11) -> Samples:
+    spec = DatasetSpec(family="guo2025.realizable", n=n, d=d, replicates=1, params={"b": b, "kappa": 0.01},
+                       seed_path=[seed, "test", "learners", f"b={b}"])
+    hid = generate_hidden(spec)
+    return Samples(n, d, spec=spec, hidden={k: v[0] for k, v in hid.items()})
+
+
+def test_registry_lists_and_refuses():
+    assert {"zero", "gd", "gd_pop", "sq", "sq_pca", "alg1"} <= set(learners.names())
+    with pytest.raises(KeyError, match="unknown learner 'nope'"):
+        learners.get("nope")
+
+
+@pytest.mark.parametrize("name", ["gd", "sq", "alg1"])
+@pytest.mark.parametrize("b", [0.0, -1.0])
+def test_planted_relu_is_recovered(name, b):
+    """Tolerance: cos(w, v) >= 0.99, |b_hat - b| <= 0.3 and exact L/OPT <= 1.6 (OPT = noise / 2)."""
+    S = _realizable(b, n=100_000)
+    fit = learners.get(name)(S, rng=np.random.default_rng(0))
+    t = population_of(S)
+    w, bh = fit.params["w"], float(fit.params["b"])
+    assert w @ t.v / np.linalg.norm(w) >= 0.99
+    assert abs(bh - b) <= 0.3
+    assert exact_loss(t, w, bh) / exact_loss(t, t.v, b) <= 1.6
+
+
+def test_gd_recovers_from_plain_arrays():
+    rng = np.random.default_rng(1)
+    v = np.array([0.6, -0.8, 0.0])
+    X = rng.standard_normal((50_000, 3))
+    y = np.maximum(X @ v - 0.5, 0.0)
+    fit = learners.get("gd")(X, y, rng=rng)
+    np.testing.assert_allclose(fit.params["w"], v, atol=0.02)
+    assert float(fit.params["b"]) == pytest.approx(-0.5, abs=0.02)
+
+
+def test_population_gd_converges_from_an_aligned_start():
+    S = _realizable(-1.0, n=1)
+    fit = learners.get("gd_pop")(S, rng=np.random.default_rng(0), max_steps=3000)
+    t = population_of(S)
+    assert exact_loss(t, fit.params["w"], float(fit.params["b"])) / exact_loss(t, t.v, -1.0) <= 1.05
+
+
+def test_population_gd_needs_a_generated_dataset():
+    with pytest.raises(ValueError, match="exact population"):
+        learners.get("gd_pop")(np.zeros((4, 2)), np.zeros(4), rng=np.random.default_rng(0))
+
+
+def test_bad_learner_arguments_are_named():
+    X, y = np.random.default_rng(0).standard_normal((100, 2)), np.zeros(100)
+    with pytest.raises(TypeError, match="unknown parameter"):
+        learners.get("gd")(X, y, rng=np.random.default_rng(0), steps=3)
+    with pytest.raises(ValueError, match="width must be 1"):
+        learners.get("sq")(X, y, rng=np.random.default_rng(0), width=3)
+    with pytest.raises(ValueError, match="too few"):
+        learners.get("sq")(X[:2], y[:2], rng=np.random.default_rng(0))
