@@ -74,8 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     ]
     footer = []
     if load_end:
-        footer = ["", f"Load average at end (1 / 5 / 15 min): {' / '.join(f'{x:.2f}' for x in load_end)}.", ""]
-    text = "\n".join(header) + environment.markdown(env) + "\n" + section + "\n".join(footer)
+        load_s = " / ".join(f"{x:.2f}" for x in load_end)
+        footer = ["", f"Load average at end (1 / 5 / 15 min): {load_s}.", ""]
+    text = "\n".join(header) + "\n" + environment.markdown(env) + "\n" + section + "\n".join(footer)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text.rstrip() + "\n", encoding="utf-8")
     if args.json is not None:

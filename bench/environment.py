@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
 
 def _loaded_openblas() -> str | None:
     """Path of the OpenBLAS shared library loaded into this process (numpy's), if any."""
@@ -34,7 +36,8 @@ def _loaded_openblas() -> str | None:
 
 def _openblas_call(lib: ctypes.CDLL, stem: str, restype: Any) -> Any:
     """Call OpenBLAS's ``stem`` under any of its symbol spellings (plain, ILP64, scipy-openblas)."""
-    for name in (f"scipy_openblas_{stem}64_", f"openblas_{stem}64_", f"openblas_{stem}", f"scipy_openblas_{stem}"):
+    names = (f"scipy_openblas_{stem}64_", f"openblas_{stem}64_", f"openblas_{stem}", f"scipy_openblas_{stem}")
+    for name in names:
         fn = getattr(lib, name, None)
         if fn is not None:
             fn.restype = restype
@@ -96,8 +99,8 @@ def set_blas_threads(threads: int) -> bool:
     if path is None:
         return False
     lib = ctypes.CDLL(path)
-    for name in ("scipy_openblas_set_num_threads64_", "openblas_set_num_threads64_", "openblas_set_num_threads",
-                 "scipy_openblas_set_num_threads"):
+    for name in ("scipy_openblas_set_num_threads64_", "openblas_set_num_threads64_",
+                 "openblas_set_num_threads", "scipy_openblas_set_num_threads"):
         fn = getattr(lib, name, None)
         if fn is not None:
             fn.argtypes = [ctypes.c_int]
@@ -167,8 +170,7 @@ def collect(gemm_size: int = 2000, gemm_repeats: int = 5) -> dict[str, Any]:
         "numpy": np.__version__,
         "blas": blas_runtime(),
         "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE"),
-        "thread_env": {k: os.environ[k] for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-                       if k in os.environ},
+        "thread_env": {k: os.environ[k] for k in THREAD_VARIABLES if k in os.environ},
         "cpu_model": cpu_model(),
         "cpu_count": os.cpu_count(),
         "cpu_affinity": affinity,
@@ -195,7 +197,8 @@ def markdown(env: dict[str, Any]) -> str:
         f"| BLAS (run time) | core `{blas['corename']}`, {blas['threads'] or '?'} threads |",
         f"| `OPENBLAS_CORETYPE` | {f'`{coretype}`' if coretype else 'unset'} |",
         f"| thread variables | {threads_env} |",
-        f"| CPU | {env['cpu_model']}; `os.cpu_count()` = {env['cpu_count']}, usable = {env['cpu_affinity']} |",
+        f"| CPU | {env['cpu_model']}; `os.cpu_count()` = {env['cpu_count']}, "
+        f"usable = {env['cpu_affinity']} |",
         f"| load average at start (1 / 5 / 15 min) | {load_s} |",
         f"| float64 GEMM {gemm['size']}x{gemm['size']}, best of {gemm['repeats']} | "
         f"{gemm['best_s'] * 1e3:.1f} ms = **{gemm['gflops']:.1f} GFLOP/s** |",

@@ -20,7 +20,10 @@ def run_snakemake(workdir: Path, *args: str, repo: Path = REPO, env: dict | None
     cmd = [*SNAKEMAKE, "-s", str(repo / "Snakefile"), "-d", str(workdir), "--cores", "2", *args]
     if "--configfile" not in args:
         cmd += ["--configfile", str(repo / "config" / "smoke.yaml")]
-    proc = subprocess.run(cmd, cwd=workdir, capture_output=True, text=True, env={**os.environ, **(env or {})})
+    # the rules call the `depth2` console script: make the one beside this interpreter come first
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    proc = subprocess.run(cmd, cwd=workdir, capture_output=True, text=True,
+                          env={**os.environ, "PATH": path, **(env or {})})
     if check and proc.returncode != 0:
         raise AssertionError(f"snakemake failed ({proc.returncode}):\n{proc.stdout[-4000:]}\n{proc.stderr[-6000:]}")
     return proc

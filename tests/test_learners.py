@@ -66,3 +66,12 @@ def test_bad_learner_arguments_are_named():
         learners.get("sq")(X, y, rng=np.random.default_rng(0), width=3)
     with pytest.raises(ValueError, match="too few"):
         learners.get("sq")(X[:2], y[:2], rng=np.random.default_rng(0))
+
+
+def test_trivial_learners_predict_constants():
+    X = np.random.default_rng(0).standard_normal((1000, 3))
+    y = 2.0 + np.zeros(1000)
+    zero = learners.get("zero")(X, y, rng=np.random.default_rng(0))
+    mean = learners.get("trivial")(X, y, rng=np.random.default_rng(0))
+    np.testing.assert_array_equal(zero.predict(X[:5]), np.zeros(5))
+    np.testing.assert_allclose(mean.predict(X[:5]), np.full(5, 2.0))

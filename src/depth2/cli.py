@@ -101,6 +101,10 @@ def _tables_by_experiment(paths: Sequence[str]) -> dict[str, dict]:
 
 
 def cmd_figure(a: argparse.Namespace) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only, never a window
+
     from depth2 import papers
     from depth2.plotting import draw_figure
 
@@ -138,10 +142,11 @@ def cmd_runtime(a: argparse.Namespace) -> None:
 
 
 def cmd_notebook(a: argparse.Namespace) -> None:
-    from depth2.notebooks import execute
+    from depth2.notebooks import execute, source
 
-    execute(a.notebook, a.out, cwd=a.cwd, timeout=a.timeout)
-    log.info("executed %s -> %s", a.notebook, a.out)
+    notebook = a.notebook or source(a.paper)
+    execute(notebook, a.out, cwd=a.cwd, timeout=a.timeout)
+    log.info("executed %s -> %s", notebook, a.out)
 
 
 def cmd_validate(a: argparse.Namespace) -> None:
@@ -205,7 +210,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_runtime)
 
     s = sub.add_parser("notebook", help="execute a notebook (nbclient) and save the executed copy")
-    s.add_argument("--notebook", required=True)
+    group = s.add_mutually_exclusive_group(required=True)
+    group.add_argument("--paper", help="run workflow/notebooks/<paper>.ipynb of this checkout")
+    group.add_argument("--notebook", help="run this notebook file")
     s.add_argument("--out", required=True)
     s.add_argument("--cwd", default=".")
     s.add_argument("--timeout", type=int, default=600)

@@ -10,6 +10,16 @@ from nbclient import NotebookClient
 
 from depth2.core.io import atomic_path
 
+NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "workflow" / "notebooks"
+
+
+def source(paper: str) -> Path:
+    """The notebook of ``paper`` in the checkout (``workflow/notebooks/<paper>.ipynb``)."""
+    path = NOTEBOOK_DIR / f"{paper}.ipynb"
+    if not path.is_file():
+        raise FileNotFoundError(f"no notebook for paper {paper!r} at {path}")
+    return path
+
 
 def execute(notebook: str | os.PathLike, out: str | os.PathLike, *, cwd: str | os.PathLike = ".",
             timeout: int = 600) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 
 from depth2 import learners, papers
@@ -85,8 +85,9 @@ class Plan:
         return list(self._figure(paper, figure).experiments)
 
     def caption(self, paper: str, figure: str) -> str:
-        """The figure's caption (what the paper predicts, what the plot shows)."""
-        return self._figure(paper, figure).caption
+        """The figure's caption (what the paper predicts, what the plot shows), escaped for the report's
+        reStructuredText (``|x|`` would otherwise be read as a substitution)."""
+        return self._figure(paper, figure).caption.replace("\\", "\\\\").replace("|", "\\|")
 
     # --- job parameters ----------------------------------------------------------------------------
 
@@ -111,20 +112,26 @@ class Plan:
     # --- code provenance ---------------------------------------------------------------------------
 
     def code(self, stage: str, paper: str | None = None, learner: str | None = None) -> str:
-        """Hash of the modules the jobs of ``stage`` depend on (see :mod:`depth2.provenance`)."""
-        mods: list[str] = list(IO_MODULES)
-        if stage == "dataset":
-            mods += self.paper(paper).modules["data"]
-        elif stage == "fit":
-            mods += [learners.module_of(learner), *self.paper(paper).modules["data"]]
-        elif stage == "evaluate":
-            mods += self.paper(paper).modules["evaluate"]
-        elif stage == "aggregate":
-            pass
-        elif stage == "figure":
-            mods += self.paper(paper).modules["figures"]
-        elif stage == "claims":
-            mods += ["depth2.claims", *(m for p in self.papers for m in p.modules["claims"])]
-        else:
-            raise ValueError(f"unknown stage {stage!r}")
-        return code_hash(mods)
+        """Hash of the modules the jobs of ``stage`` depend on (see :mod:`depth2.provenance`).
+
+        Snakemake evaluates params many times per job; the hash is computed once per (stage, paper,
+        learner) in a process (source files do not change during a run)."""
+        return _code_hash(stage, paper, learner, tuple(p.key for p in self.papers))
+
+
+@cache
+def _code_hash(stage: str, paper: str | None, learner: str | None, paper_keys: tuple[str, ...]) -> str:
+    mods: list[str] = list(IO_MODULES)
+    if stage == "dataset":
+        mods += papers.get(paper).modules["data"]
+    elif stage == "fit":
+        mods += [learners.module_of(learner), *papers.get(paper).modules["data"]]
+    elif stage == "evaluate":
+        mods += papers.get(paper).modules["evaluate"]
+    elif stage == "figure":
+        mods += papers.get(paper).modules["figures"]
+    elif stage == "claims":
+        mods += ["depth2.claims", *(m for k in paper_keys for m in papers.get(k).modules["claims"])]
+    elif stage != "aggregate":
+        raise ValueError(f"unknown stage {stage!r}")
+    return code_hash(mods)

@@ -1,19 +1,19 @@
-"""Figure style and shared drawing helpers (matplotlib, Agg backend; PDF + PNG outputs)."""
+"""Figure style and shared drawing helpers (PDF + PNG outputs).
+
+The backend is left to matplotlib (inline in a notebook; the CLI selects Agg before importing this module).
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from depth2.claims import mean_interval  # noqa: E402
-from depth2.core.io import atomic_path  # noqa: E402
+from depth2.claims import mean_interval
+from depth2.core.io import atomic_path
 
 STYLE = {
     "figure.dpi": 110,

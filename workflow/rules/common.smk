@@ -1,4 +1,5 @@
 # Paths, the plan and helpers. All logic lives in the depth2 package; this file only renders the plan.
+import hashlib
 from pathlib import Path
 
 from depth2.config import validate as _validate_config
@@ -66,3 +67,7 @@ def all_outputs():
 
 def notebook_source(wildcards):
     return str(NOTEBOOK_DIR / f"{wildcards.paper}.ipynb")
+
+
+def file_digest(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]

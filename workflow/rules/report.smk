@@ -22,12 +22,15 @@ rule runtime:
 rule notebook:
     input:
         tables=lambda w: [f"{RESULTS}/{w.paper}/{e}/table.parquet" for _, e in PLAN.tables(w.paper)],
-        notebook=notebook_source,
+        claims="figures/claims.csv",
     output:
         "results/notebooks/{paper}.ipynb",
+    params:
+        # the source notebook (workflow/notebooks/<paper>.ipynb) by content, not by path
+        digest=lambda w: file_digest(notebook_source(w)),
     log:
         "logs/notebook/{paper}.log",
     conda:
         ENV
     shell:
-        "depth2 --log {log} notebook --notebook {input.notebook} --out {output} --cwd ."
+        "depth2 --log {log} notebook --paper {wildcards.paper} --out {output} --cwd ."

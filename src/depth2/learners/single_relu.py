@@ -36,7 +36,7 @@ GD_POP_DEFAULTS: dict[str, Any] = {"max_steps": 3000, "init_scale": 0.01, "step0
 SQ_DEFAULTS: dict[str, Any] = {
     "rho": 0.5,  # reweighting strength (the paper's Theorem 7 value)
     "lam": 0.9,  # warm-start overlap the truncation level assumes (Theorem 7)
-    "eta": 0.2,  # PGD step, as an angle: w <- normalize(w + eta v_t / |v_t|)
+    "eta": 0.02,  # PGD step, as an angle: w <- normalize(w + eta v_t / |v_t|) (see the config schema)
     "steps": 4,  # PGD iterations T, each on fresh rows
     "bias_min": -5.0,
     "bias_max": 1.0,

@@ -37,7 +37,7 @@ FIGURES = (
         "run's final L/OPT against its initial overlap: runs either die at the zero function (top band) or "
         "descend towards the planted ReLU, which GD reaches only slowly at very negative b. The dynamics are "
         "exact for any d: they live in the plane of v and w0. " + HALF,
-        figures.population_gd),
+        figures.population_gd, size=(9.0, 6.2)),
     FigureSpec(
         "pca_overlap", ("pca_overlap",), "guo2025: thresholded-PCA warm start",
         "**Paper predicts** (Thm 13): the top eigenvector of E[x x^T 1{|y| >= 1/|b|}] has overlap "

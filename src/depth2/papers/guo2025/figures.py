@@ -26,8 +26,12 @@ def ratio_vs_bias(tables: Mapping[str, pd.DataFrame], fig) -> None:
             s = summarize(sub[sub["learner"] == learner], ["b"], "ratio", log=True)
             line_with_interval(ax, s["b"], s["mean"], s["lo"], s["hi"], label=LEARNER_LABEL[learner],
                                color=color(learner))
+        zero = sub.groupby("b")["zero_ratio"].first()
+        ax.plot(zero.index, zero.to_numpy(), color=color("zero"), ls="--", lw=1.2, label="zero function")
         ax.axhline(1.0, color="k", lw=0.8, ls=":")
         ax.set_yscale("log")
+        # intervals of 3 seeds can be very wide: keep the axis on the data (wide bands are clipped)
+        ax.set_ylim(0.7, 3.0 * float(sub["zero_ratio"].max()))
         ax.set_xlabel("bias b of the optimal ReLU")
         ax.set_title(FAMILY_LABEL[fam])
     axes[0].set_ylabel("exact loss / OPT  (geometric mean, 95% CI over seeds)")
