@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -47,3 +47,20 @@ def check_params(name: str, given: Mapping[str, Any], allowed: Mapping[str, Any]
     if unknown:
         raise TypeError(f"learner {name!r} got unknown parameter(s) {unknown}; allowed: {sorted(allowed)}")
     return {**allowed, **given}
+
+
+_REGISTRY: dict[str, Learner] = {}
+_MODULE_OF: dict[str, str] = {}
+
+
+def register(name: str) -> Callable[[Learner], Learner]:
+    """Decorator registering ``fn`` as learner ``name`` (names are unique)."""
+
+    def deco(fn: Learner) -> Learner:
+        if name in _REGISTRY and _REGISTRY[name] is not fn:
+            raise ValueError(f"learner {name!r} is registered twice")
+        _REGISTRY[name] = fn
+        _MODULE_OF[name] = fn.__module__
+        return fn
+
+    return deco

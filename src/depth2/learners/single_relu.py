@@ -26,8 +26,7 @@ import numpy as np
 from depth2.core.data import Samples, as_samples, population_of
 from depth2.core.gaussian import relu
 from depth2.core.single_index import BatchQuadrature, SingleIndexTarget
-from depth2.learners import register
-from depth2.learners.base import Fit, check_params
+from depth2.learners.base import Fit, check_params, register
 
 log = logging.getLogger(__name__)
 

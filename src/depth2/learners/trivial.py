@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from depth2.core.data import as_samples
-from depth2.learners import register
-from depth2.learners.base import Fit, check_params
+from depth2.learners.base import Fit, check_params, register
 
 
 @register("zero")

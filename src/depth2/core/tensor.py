@@ -1,0 +1,124 @@
+"""Symmetric tensor decompositions, written against contractions so that they run on any backend.
+
+A rank-r symmetric tensor ``T = sum_i l_i v_i^{(x)k}`` is seen through its contractions: ``T(., ., g)``
+(order 3) or ``T(., ., g, h)`` (order 4) as (m, m) matrices. Dense small tensors (tests, projected moments)
+and implicit data-backed operators (:class:`~depth2.core.moments.HermiteMoments`) provide the same calls.
+
+* :func:`jennrich` — simultaneous diagonalization: for ``M_j = V D_j V^T`` (V invertible, m x m),
+  the eigenvectors of ``M_1 M_2^{-1} = V D_1 D_2^{-1} V^{-1}`` are the columns of V. Several random draws;
+  the one with the best-separated, most nearly real spectrum is kept.
+* :func:`power_iteration` — the symmetric tensor power method ``u <- T(I, u, u) / |T(I, u, u)|`` with random
+  restarts and deflation, for orthogonal components (after whitening).
+* :func:`match_components` — Hungarian matching of recovered to planted columns by |cos|.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+
+def dense_symmetric(weights: np.ndarray, V: np.ndarray, order: int) -> np.ndarray:
+    """``sum_i weights_i V[:, i]^{(x)order}`` as a dense array (small dimensions only: tests, projections)."""
+    V = np.asarray(V, dtype=float)
+    if order == 3:
+        return np.einsum("i,ai,bi,ci->abc", weights, V, V, V)
+    if order == 4:
+        return np.einsum("i,ai,bi,ci,di->abcd", weights, V, V, V, V)
+    raise ValueError(f"order must be 3 or 4, got {order}")
+
+
+def contract_matrix(T: np.ndarray, *vecs: np.ndarray) -> np.ndarray:
+    """T(., ., v_1, ..., v_{k-2}) of a dense order-k tensor, shape (m, m)."""
+    out = T
+    for v in reversed(vecs):
+        out = out @ v
+    return out
+
+
+def _normalize_columns(V: np.ndarray) -> np.ndarray:
+    return V / np.linalg.norm(V, axis=0, keepdims=True)
+
+
+def jennrich(contract: Callable[[np.ndarray], np.ndarray], m: int, rng: np.random.Generator,
+             draws: int = 8) -> tuple[np.ndarray, float]:
+    """Components of ``M(g) = V diag(l_i <v_i, g>...) V^T`` from two random contractions.
+
+    Parameters
+    ----------
+    contract : callable
+        ``g (m,) -> (m, m)`` symmetric matrix whose eigen-structure is ``V D(g) V^T``.
+    m : int
+        Number of components (= the dimension of the space ``contract`` works in).
+    rng : Generator
+    draws : int
+        Independent pairs (g1, g2); the best-conditioned draw is kept.
+
+    Returns
+    -------
+    V : (m, m) unit columns (signs arbitrary), score : the kept draw's conditioning score
+        (smallest relative gap between eigenvalues; larger is better).
+    """
+    best, best_score = None, -np.inf
+    for _ in range(max(1, int(draws))):
+        M1, M2 = contract(rng.standard_normal(m)), contract(rng.standard_normal(m))
+        try:
+            vals, vecs = np.linalg.eig(M1 @ np.linalg.inv(M2))
+        except np.linalg.LinAlgError:
+            continue
+        re = np.real(vals)
+        scale = np.max(np.abs(vals)) + 1e-300
+        gaps = np.where(np.eye(m, dtype=bool), np.inf, np.abs(re[:, None] - re[None, :]))
+        score = float((np.min(gaps) if m > 1 else scale) / scale - np.max(np.abs(np.imag(vals))) / scale)
+        if score > best_score:
+            best, best_score = _normalize_columns(np.real(vecs)), score
+    if best is None:
+        raise np.linalg.LinAlgError("every Jennrich draw met a singular contraction (degenerate tensor)")
+    return best, best_score
+
+
+def power_iteration(T: np.ndarray, rank: int, rng: np.random.Generator, *, restarts: int = 10,
+                    iters: int = 100) -> tuple[np.ndarray, np.ndarray]:
+    """Symmetric tensor power method with restarts and deflation on a dense order-3 tensor.
+
+    Exact for orthogonal components ``T = sum_i l_i v_i^{(x)3}`` (l_i > 0 up to the sign of v_i).
+    Returns (weights (rank,), V (m, rank)).
+    """
+    T = np.array(T, dtype=float)
+    m = T.shape[0]
+    lams, vecs = [], []
+    for _ in range(int(rank)):
+        best_u, best_val = None, -np.inf
+        for _ in range(int(restarts)):
+            u = rng.standard_normal(m)
+            u /= np.linalg.norm(u)
+            for _ in range(int(iters)):
+                nu = contract_matrix(T, u) @ u
+                norm = np.linalg.norm(nu)
+                if norm == 0:
+                    break
+                u = nu / norm
+            val = float(u @ contract_matrix(T, u) @ u)
+            if abs(val) > best_val:
+                best_u, best_val = u, abs(val)
+        u = best_u
+        lam = float(u @ contract_matrix(T, u) @ u)
+        lams.append(lam)
+        vecs.append(u)
+        T = T - lam * np.einsum("a,b,c->abc", u, u, u)
+    return np.array(lams), np.stack(vecs, axis=1)
+
+
+def match_components(V_hat: np.ndarray, V: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Hungarian matching of the columns of ``V_hat`` to those of ``V`` maximizing total |cos|.
+
+    Returns (perm, cos): ``V_hat[:, perm[i]]`` is matched to ``V[:, i]`` with cosine ``cos[i]`` (signed).
+    """
+    A, B = _normalize_columns(np.asarray(V_hat, float)), _normalize_columns(np.asarray(V, float))
+    C = B.T @ A  # (planted, recovered)
+    rows, cols = linear_sum_assignment(-np.abs(C))
+    perm = np.empty(B.shape[1], dtype=int)
+    perm[rows] = cols
+    return perm, C[np.arange(B.shape[1]), perm]

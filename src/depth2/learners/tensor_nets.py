@@ -1,0 +1,153 @@
+"""Learners for depth-2 ReLU networks ``f(x) = sum_i a_i relu(<w_i, x> + b_i)`` from Hermite moments
+(Awasthi, Tang & Vijayaraghavan, NeurIPS 2021; our reconstruction of the full-rank algorithm).
+
+``hermite_tensor``:
+
+1. ``T0, T1, T2`` from the data; the subspace ``U`` = top-``width`` eigenvectors of ``T2`` by |eigenvalue|
+   (``T2 = sum_i a_i phi(b_i) w_i w_i^T``).
+2. ``T3`` and ``T4`` restricted to ``U`` (m^3 and m^4 numbers, contracted against residualized labels;
+   never a d^3 array). ``c_3(b) = -b phi(b)`` vanishes at b = 0 and ``c_4(b) = (b^2 - 1) phi(b)`` at b = +-1,
+   so the contraction ``M(g) = T3(., ., g) / |T3| + T4(., ., g, g) / |T4|`` sees every neuron.
+3. Jennrich on ``M(g1), M(g2)`` gives the directions ``W_hat = U V`` up to sign.
+4. With ``u_i`` the rows of ``pinv(W_hat)``: ``l2 = T2(u_i, u_i) = a_i phi(b_i)``,
+   ``l3 = T3(u_i, u_i, u_i) = -s a_i b_i phi(b_i)`` and ``l4 = T4(u_i^4) = a_i (b_i^2 - 1) phi(b_i)``, where
+   ``s = +-1`` is the unknown sign of ``w_hat_i``. ``|b_i|`` comes from ``l3 / l2`` (or from ``l4 / l2`` when
+   ``|l3 / l2| < 1``, where T3 is weak), and ``s`` from the first moment ``<u_i, T1> = s a_i Phi(b_i)``.
+5. Optionally ``a`` is refit by least squares on the features ``relu(X W + b)``.
+
+``hermite_tensor+refine`` then minimizes the empirical squared loss over all of (a, W, b) by L-BFGS from
+that start. Both return ``relu_net`` fits with ``W`` of unit columns.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import numpy as np
+
+from depth2.core.data import as_samples
+from depth2.core.gaussian import Phi, phi, relu
+from depth2.core.moments import HermiteMoments
+from depth2.core.tensor import jennrich
+from depth2.learners.base import Fit, check_params, register
+
+log = logging.getLogger(__name__)
+
+HT_DEFAULTS: dict[str, Any] = {"draws": 8, "use_t3": True, "use_t4": True, "refit_a": True, "max_rows": 500_000}
+REFINE_DEFAULTS: dict[str, Any] = {**HT_DEFAULTS, "max_iter": 300}
+
+
+def _net_fit(a: np.ndarray, W: np.ndarray, b: np.ndarray, info: dict) -> Fit:
+    """A relu_net Fit with unit columns: a relu(<w, x> + b) = a|w| relu(<w/|w|, x> + b/|w|)."""
+    norms = np.linalg.norm(W, axis=0)
+    norms = np.where(norms > 0, norms, 1.0)
+    return Fit("relu_net", {"a": a * norms, "W": W / norms, "b": b / norms}, info=info)
+
+
+def hermite_tensor_parameters(X, y=None, *, width: int, rng: np.random.Generator, draws: int = 8,
+                              use_t3: bool = True, use_t4: bool = True) -> tuple[np.ndarray, ...]:
+    """Steps 1-4 of the algorithm: (a, W, b, info) from Hermite moments (see the module docstring)."""
+    if not (use_t3 or use_t4):
+        raise ValueError("at least one of use_t3 and use_t4 must be true")
+    H = HermiteMoments(X, y, residualize=True)
+    m = int(width)
+    if not 1 <= m <= H.d:
+        raise ValueError(f"width must be in [1, d = {H.d}] for the full-rank algorithm, got {width}")
+    evals, evecs = np.linalg.eigh(H.T2)
+    U = evecs[:, np.argsort(-np.abs(evals))[:m]]
+    P3, P4 = H.projected(U)
+    n3, n4 = np.linalg.norm(P3) + 1e-300, np.linalg.norm(P4) + 1e-300
+
+    def contract(g: np.ndarray) -> np.ndarray:
+        out = np.zeros((m, m))
+        if use_t3:
+            out += (P3 @ g) / n3
+        if use_t4:
+            out += ((P4 @ g) @ g) / n4
+        return out
+
+    V, score = jennrich(contract, m, rng, draws=draws)
+    W_hat = U @ V
+    Q = np.linalg.pinv(V).T  # columns: coordinates in U of the rows u_i of pinv(W_hat)
+    l2 = np.einsum("ai,ab,bi->i", Q, U.T @ H.T2 @ U, Q)
+    l3 = np.einsum("abc,ai,bi,ci->i", P3, Q, Q, Q)
+    l4 = np.einsum("abcd,ai,bi,ci,di->i", P4, Q, Q, Q, Q)
+    t1 = (U @ Q).T @ H.T1
+    rho = l3 / l2  # = -s b
+    mag = np.where(np.abs(rho) >= 1.0, np.abs(rho), np.sqrt(np.maximum(l4 / l2 + 1.0, 0.0)))
+    a, b, sign = np.empty(m), np.empty(m), np.empty(m)
+    for i in range(m):
+        best = None
+        for s in (1.0, -1.0):
+            bi = float(np.sign(-s * rho[i]) * mag[i]) if rho[i] != 0 else 0.0
+            ai = float(l2[i] / phi(bi))
+            err = abs(s * ai * float(Phi(bi)) - t1[i])
+            if best is None or err < best[0]:
+                best = (err, s, ai, bi)
+        _, sign[i], a[i], b[i] = best
+    info = {"jennrich_score": float(score), "eigen_T2": [float(v) for v in np.sort(np.abs(evals))[::-1][: m + 1]]}
+    return a, W_hat * sign, b, info
+
+
+def _least_squares_a(Xm: np.ndarray, ym: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
+    F = relu(Xm @ W + b)
+    return np.linalg.lstsq(F, ym, rcond=None)[0]
+
+
+@register("hermite_tensor")
+def fit_hermite_tensor(X, y=None, *, rng: np.random.Generator, width: int = 1, **params) -> Fit:
+    """Hermite-moment tensor method for a depth-2 ReLU network of ``width`` units (full rank, width <= d).
+
+    Parameters (``HT_DEFAULTS``): ``draws`` (Jennrich draws), ``use_t3``/``use_t4`` (which tensors; the
+    T3-only and T4-only ablations), ``refit_a`` (least-squares refit of the output layer on at most
+    ``max_rows`` rows).
+    """
+    p = check_params("hermite_tensor", params, HT_DEFAULTS)
+    S = as_samples(X, y)
+    a, W, b, info = hermite_tensor_parameters(S, width=width, rng=rng, draws=int(p["draws"]),
+                                              use_t3=bool(p["use_t3"]), use_t4=bool(p["use_t4"]))
+    if p["refit_a"]:
+        Xm, ym = S.materialize(0, min(S.n, int(p["max_rows"])))
+        a = _least_squares_a(Xm, ym, W, b)
+    return _net_fit(a, W, b, info)
+
+
+def _refine(Xm: np.ndarray, ym: np.ndarray, a: np.ndarray, W: np.ndarray, b: np.ndarray,
+            max_iter: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]:
+    """L-BFGS on 1/2 mean (relu(X W + b) a - y)^2 over all parameters."""
+    from scipy.optimize import minimize
+
+    d, m = W.shape
+    n = ym.shape[0]
+
+    def unpack(theta: np.ndarray):
+        return theta[:m], theta[m : m + d * m].reshape(d, m), theta[m + d * m :]
+
+    def fun(theta: np.ndarray):
+        a_, W_, b_ = unpack(theta)
+        P = Xm @ W_ + b_
+        H = relu(P)
+        r = H @ a_ - ym
+        G = (r[:, None] * (P > 0)) * a_  # dL/dP * n
+        grad = np.concatenate([H.T @ r, (Xm.T @ G).ravel(), G.sum(axis=0)]) / n
+        return 0.5 * float(r @ r) / n, grad
+
+    res = minimize(fun, np.concatenate([a, W.ravel(), b]), jac=True, method="L-BFGS-B",
+                   options={"maxiter": int(max_iter)})
+    a2, W2, b2 = unpack(res.x)
+    return a2, W2, b2, {"refine_iterations": int(res.nit), "refine_loss": float(res.fun)}
+
+
+@register("hermite_tensor+refine")
+def fit_hermite_tensor_refine(X, y=None, *, rng: np.random.Generator, width: int = 1, **params) -> Fit:
+    """``hermite_tensor`` followed by L-BFGS on all parameters (``max_iter`` iterations, ``max_rows`` rows)."""
+    p = check_params("hermite_tensor+refine", params, REFINE_DEFAULTS)
+    S = as_samples(X, y)
+    a, W, b, info = hermite_tensor_parameters(S, width=width, rng=rng, draws=int(p["draws"]),
+                                              use_t3=bool(p["use_t3"]), use_t4=bool(p["use_t4"]))
+    Xm, ym = S.materialize(0, min(S.n, int(p["max_rows"])))
+    if p["refit_a"]:
+        a = _least_squares_a(Xm, ym, W, b)
+    a, W, b, more = _refine(Xm, ym, a, W, b, int(p["max_iter"]))
+    return _net_fit(a, W, b, {**info, **more})

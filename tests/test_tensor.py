@@ -1,0 +1,119 @@
+"""Hermite moment operators against dense tensors, decompositions on planted tensors, and the
+``hermite_tensor`` learner on a planted network (awasthi2021 engines)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from depth2 import learners
+from depth2.core.moments import HermiteMoments
+from depth2.core.tensor import contract_matrix, dense_symmetric, jennrich, match_components, power_iteration
+
+
+def _dense_hermite(X: np.ndarray, r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """E[r He_3(x)] and E[r He_4(x)] as dense arrays, straight from the definition (small d only)."""
+    n, d = X.shape
+    eye = np.eye(d)
+    M1 = X.T @ r / n
+    M2 = (X * r[:, None]).T @ X / n
+    M3 = np.einsum("n,na,nb,nc->abc", r, X, X, X) / n
+    M4 = np.einsum("n,na,nb,nc,nd->abcd", r, X, X, X, X) / n
+    T3 = M3 - (np.einsum("a,bc->abc", M1, eye) + np.einsum("b,ac->abc", M1, eye) + np.einsum("c,ab->abc", M1, eye))
+    pairs = sum(np.einsum(spec, M2, eye) for spec in
+                ("ab,cd->abcd", "ac,bd->abcd", "ad,bc->abcd", "bc,ad->abcd", "bd,ac->abcd", "cd,ab->abcd"))
+    deltas = sum(np.einsum(spec, eye, eye) for spec in ("ab,cd->abcd", "ac,bd->abcd", "ad,bc->abcd"))
+    return T3, M4 - pairs + r.mean() * deltas
+
+
+@pytest.fixture(scope="module")
+def small():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((3000, 4))
+    y = np.maximum(X @ np.array([0.5, -1.0, 0.3, 0.2]) - 0.4, 0.0) + 0.1 * rng.standard_normal(3000)
+    H = HermiteMoments(X, y, residualize=True)
+    r = H._labels(X, y)
+    return H, _dense_hermite(X, r), rng
+
+
+def test_operator_contractions_equal_dense_contractions(small):
+    H, (T3, T4), rng = small
+    g, h = rng.standard_normal(4), rng.standard_normal(4)
+    np.testing.assert_allclose(H.t3_matrix(g), contract_matrix(T3, g), atol=1e-12)
+    np.testing.assert_allclose(H.t4_matrix(g, h), contract_matrix(T4, g, h), atol=1e-12)
+    u = rng.standard_normal(4)
+    assert H.t_all(u, 3) == pytest.approx(float(contract_matrix(T3, u) @ u @ u), abs=1e-10)
+    assert H.t_all(u, 4) == pytest.approx(float(contract_matrix(T4, u, u) @ u @ u), abs=1e-10)
+
+
+def test_projected_moments_equal_dense_projection(small):
+    H, (T3, T4), rng = small
+    U = np.linalg.qr(rng.standard_normal((4, 2)))[0]
+    P3, P4 = H.projected(U)
+    np.testing.assert_allclose(P3, np.einsum("abc,ai,bj,ck->ijk", T3, U, U, U), atol=1e-12)
+    np.testing.assert_allclose(P4, np.einsum("abcd,ai,bj,ck,dl->ijkl", T4, U, U, U, U), atol=1e-12)
+
+
+def test_jennrich_recovers_a_planted_nonorthogonal_tensor_exactly():
+    rng = np.random.default_rng(1)
+    V = rng.standard_normal((5, 5))
+    V /= np.linalg.norm(V, axis=0)
+    T = dense_symmetric(rng.uniform(0.5, 2.0, 5) * rng.choice([-1, 1], 5), V, 3)
+    V_hat, _ = jennrich(lambda g: contract_matrix(T, g), 5, rng)
+    _, cos = match_components(V_hat, V)
+    np.testing.assert_allclose(np.abs(cos), 1.0, atol=1e-9)
+
+
+def test_power_iteration_recovers_orthogonal_components_exactly():
+    rng = np.random.default_rng(2)
+    V = np.linalg.qr(rng.standard_normal((6, 6)))[0][:, :3]
+    lam = np.array([3.0, 2.0, 1.0])
+    lam_hat, V_hat = power_iteration(dense_symmetric(lam, V, 3), 3, rng)
+    perm, cos = match_components(V_hat, V)
+    np.testing.assert_allclose(np.abs(cos), 1.0, atol=1e-9)
+    np.testing.assert_allclose(np.abs(lam_hat[perm]), lam, atol=1e-9)
+
+
+@pytest.fixture(scope="module")
+def planted_net():
+    """(d, m) = (8, 4), b ~ U[-1, 1], |a| in [0.5, 1.5], n = 2e5, and a test set."""
+    rng = np.random.default_rng(5)
+    d, m, n = 8, 4, 200_000
+    W = rng.standard_normal((d, m))
+    W /= np.linalg.norm(W, axis=0)
+    b = rng.uniform(-1, 1, m)
+    a = rng.choice([-1, 1], m) * rng.uniform(0.5, 1.5, m)
+    X, Xt = rng.standard_normal((n, d)), rng.standard_normal((50_000, d))
+    return (a, W, b), (X, np.maximum(X @ W + b, 0) @ a), (Xt, np.maximum(Xt @ W + b, 0) @ a)
+
+
+def test_hermite_tensor_recovers_a_planted_network(planted_net):
+    """Tolerance: matched cos >= 0.98, |b err| <= 0.5, |a err| <= 0.5, test MSE <= 5% of Var(y)."""
+    (a, W, b), (X, y), (Xt, yt) = planted_net
+    fit = learners.get("hermite_tensor")(X, y, rng=np.random.default_rng(0), width=4)
+    assert fit.params["W"].shape == (8, 4)
+    np.testing.assert_allclose(np.linalg.norm(fit.params["W"], axis=0), 1.0)
+    perm, cos = match_components(fit.params["W"], W)
+    assert np.all(cos >= 0.98)  # signed: the sign is resolved, not only the direction
+    assert np.max(np.abs(fit.params["b"][perm] - b)) <= 0.5
+    assert np.max(np.abs(fit.params["a"][perm] - a)) <= 0.5
+    assert np.mean((fit.predict(Xt) - yt) ** 2) <= 0.05 * yt.var()
+
+
+def test_refinement_recovers_the_planted_network_to_high_accuracy(planted_net):
+    """Tolerance: matched cos >= 0.999, |b err|, |a err| <= 0.02, test MSE <= 1e-4 Var(y)."""
+    (a, W, b), (X, y), (Xt, yt) = planted_net
+    fit = learners.get("hermite_tensor+refine")(X, y, rng=np.random.default_rng(0), width=4, max_rows=50_000)
+    perm, cos = match_components(fit.params["W"], W)
+    assert np.all(cos >= 0.999)
+    assert np.max(np.abs(fit.params["b"][perm] - b)) <= 0.02
+    assert np.max(np.abs(fit.params["a"][perm] - a)) <= 0.02
+    assert np.mean((fit.predict(Xt) - yt) ** 2) <= 1e-4 * yt.var()
+
+
+def test_hermite_tensor_refuses_bad_width_and_empty_tensor_choice():
+    X, y = np.random.default_rng(0).standard_normal((500, 3)), np.zeros(500)
+    with pytest.raises(ValueError, match="width must be in"):
+        learners.get("hermite_tensor")(X, y, rng=np.random.default_rng(0), width=5)
+    with pytest.raises(ValueError, match="use_t3"):
+        learners.get("hermite_tensor")(X, y, rng=np.random.default_rng(0), width=2, use_t3=False, use_t4=False)
