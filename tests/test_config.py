@@ -44,6 +44,10 @@ BAD = [
      "guo2025.experiments", "empty grid"),
     ({"guo2025": {"bounds": {"escape_fraction": 1.5}}}, "guo2025.bounds.escape_fraction", "< 1"),
     ({"storage": {"block_rows": 10}}, "storage.block_rows", ">= 1024"),
+    ({"awasthi2021": {"experiments": {"recovery_vs_n": {"shapes": [[5, 8]]}}}},
+     "awasthi2021.experiments.recovery_vs_n.shapes", "m <= d"),
+    ({"awasthi2021": {"experiments": {"bias_sweep": {"learners": ["hermite"]}}}}, "awasthi2021.experiments",
+     "unknown learner 'hermite'"),
 ]
 
 

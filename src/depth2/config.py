@@ -81,6 +81,14 @@ def _semantic_checks(cfg: Mapping[str, Any]) -> list[str]:
     if sq and sq["bias_min"] > sq["bias_max"]:
         errors.append(f"config keys 'guo2025.learners.sq.bias_min' ({sq['bias_min']}) and 'bias_max' "
                       f"({sq['bias_max']}): bias_min must not exceed bias_max")
+    for name in cfg.get("awasthi2021", {}).get("experiments", {}).get("recovery_vs_n", {}).get("learners", []) + \
+            cfg.get("awasthi2021", {}).get("experiments", {}).get("bias_sweep", {}).get("learners", []):
+        if name not in known:
+            errors.append(f"config key 'awasthi2021.experiments': unknown learner {name!r} (allowed: {sorted(known)})")
+    for d, m in cfg.get("awasthi2021", {}).get("experiments", {}).get("recovery_vs_n", {}).get("shapes", []):
+        if m > d:
+            errors.append(f"config key 'awasthi2021.experiments.recovery_vs_n.shapes': (d, m) = ({d}, {m}) needs "
+                          "m <= d (full-rank case)")
     exps = g.get("experiments", {})
     if g and not any(e.get("enabled") for e in exps.values()):
         errors.append("config key 'guo2025.experiments': every experiment is disabled (empty grid); enable one "

@@ -100,8 +100,10 @@ class Plan:
         return compact({"spec": spec.to_dict(), "labels": pt.labels, "max_stored_mb": st["max_stored_mb"],
                         "sample_rows": st["sample_rows"]})
 
-    def learner_params(self, paper: str, experiment: str, learner: str) -> str:
-        return compact(self.experiments[(paper, experiment)].learner_params.get(learner, {}))
+    def learner_params(self, paper: str, experiment: str, point: str, learner: str) -> str:
+        """The learner's hyper-parameters at this point, ``width`` included."""
+        exp = self.experiments[(paper, experiment)]
+        return compact({**exp.learner_params.get(learner, {}), "width": exp.point(point).width})
 
     def bounds(self, paper: str) -> str:
         return compact(self.config[paper].get("bounds", {}))

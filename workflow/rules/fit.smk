@@ -9,7 +9,7 @@ rule fit:
         npz="results/{paper}/{experiment}/{point}/fit/{learner}.npz",
         info="results/{paper}/{experiment}/{point}/fit/{learner}.json",
     params:
-        learner=lambda w: PLAN.learner_params(w.paper, w.experiment, w.learner),
+        learner=lambda w: PLAN.learner_params(w.paper, w.experiment, w.point, w.learner),
         code=lambda w: PLAN.code("fit", w.paper, w.learner),
     threads: 1
     resources:

@@ -174,8 +174,9 @@ def population_gd(
     return a, c, beta, L
 
 
-def gd_pop_batch(samples: list[Samples], rngs: list[np.random.Generator], **params) -> list[Fit]:
+def gd_pop_batch(samples: list[Samples], rngs: list[np.random.Generator], *, width: int = 1, **params) -> list[Fit]:
     """``gd_pop`` on several replicates of one dataset at once (they share the target law up to ``v``)."""
+    _check_single("gd_pop", width)
     p = check_params("gd_pop", params, GD_POP_DEFAULTS)
     targets: list[SingleIndexTarget] = [population_of(S) for S in samples]
     quad = BatchQuadrature(targets[0])  # the law of (<v, x>, y) is the same for every replicate
@@ -202,8 +203,7 @@ def fit_gd_pop(X, y=None, *, rng: np.random.Generator, width: int = 1, **params)
     Needs a generated dataset (the exact law of (x, y)); the rows themselves are not read. The descent
     runs in the coordinates (a, c, beta) of :mod:`depth2.core.single_index`, exact for any ``d``.
     """
-    _check_single("gd_pop", width)
-    return gd_pop_batch([as_samples(X, y)], [rng], **params)[0]
+    return gd_pop_batch([as_samples(X, y)], [rng], width=width, **params)[0]
 
 
 fit_gd_pop.batch = gd_pop_batch  # type: ignore[attr-defined]
@@ -407,7 +407,8 @@ def least_squares(S: Samples, stop: int) -> tuple[np.ndarray, float]:
 
 
 @register("alg1")
-def fit_alg1(X, y=None, *, rng: np.random.Generator, width: int = 1, gd: dict | None = None, **params) -> Fit:
+def fit_alg1(X, y=None, *, rng: np.random.Generator, width: int = 1, gd: dict | None = None,
+             **params) -> Fit:
     """Algorithm 1: select, on held-out rows, among the zero function, relu(least squares), ``gd`` and ``sq``.
 
     ``params`` are ``sq``'s; ``gd`` (a dict) overrides ``GD_DEFAULTS`` for the GD candidate, which is trained

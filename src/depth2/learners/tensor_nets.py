@@ -151,3 +151,15 @@ def fit_hermite_tensor_refine(X, y=None, *, rng: np.random.Generator, width: int
         a = _least_squares_a(Xm, ym, W, b)
     a, W, b, more = _refine(Xm, ym, a, W, b, int(p["max_iter"]))
     return _net_fit(a, W, b, {**info, **more})
+
+
+@register("hermite_tensor_t3")
+def fit_hermite_tensor_t3(X, y=None, *, rng: np.random.Generator, width: int = 1, **params) -> Fit:
+    """Ablation: ``hermite_tensor`` with T3 only (blind to neurons with b = 0, where c_3 vanishes)."""
+    return fit_hermite_tensor(X, y, rng=rng, width=width, **{**params, "use_t3": True, "use_t4": False})
+
+
+@register("hermite_tensor_t4")
+def fit_hermite_tensor_t4(X, y=None, *, rng: np.random.Generator, width: int = 1, **params) -> Fit:
+    """Ablation: ``hermite_tensor`` with T4 only (blind to neurons with b = +-1, where c_4 vanishes)."""
+    return fit_hermite_tensor(X, y, rng=rng, width=width, **{**params, "use_t3": False, "use_t4": True})

@@ -40,6 +40,8 @@ class Point:
         Family parameters.
     learners : tuple of str
         Registered learner names fitted at this point.
+    width : int
+        The ``width`` every learner at this point is fitted with (hidden units; 1 for one neuron).
     """
 
     labels: dict
@@ -49,6 +51,7 @@ class Point:
     replicates: int
     params: dict
     learners: tuple[str, ...]
+    width: int = 1
 
     @property
     def name(self) -> str:

@@ -1,0 +1,48 @@
+"""awasthi2021 — Awasthi, Tang & Vijayaraghavan, "Efficient Algorithms for Learning Depth-2 Neural Networks
+with General ReLU Activations", NeurIPS 2021 (arXiv 2107.10209). The algorithm is our reconstruction of the
+full-rank case (see ``depth2.learners.tensor_nets``)."""
+
+from __future__ import annotations
+
+from depth2.papers.awasthi2021 import figures
+from depth2.papers.awasthi2021.claims import CLAIMS
+from depth2.papers.awasthi2021.experiments import experiments
+from depth2.papers.awasthi2021.metrics import evaluate
+from depth2.papers.spec import FigureSpec, Paper
+
+RECON = ("The algorithm is our reconstruction of the paper's full-rank method (Hermite tensors T2-T4, Jennrich, "
+         "coefficient ratios); errors are after Hungarian matching of recovered to planted neurons.")
+
+FIGURES = (
+    FigureSpec("recovery_vs_n", ("recovery_vs_n",), "awasthi2021: parameter recovery against n",
+               "**Paper predicts**: polynomially many samples give eps-close parameters (a moment method: error ~ "
+               "n^(-1/2)). **Plot shows** the worst neuron's |w_hat - w| (left) and test MSE / Var(y) (right) "
+               "against n, per (d, m) and learner, geometric mean and 95% CI over seeds, with a slope -1/2 guide. "
+               + RECON, figures.recovery_vs_n),
+    FigureSpec("bias_sweep", ("bias_sweep",), "awasthi2021: recovery against the bias magnitude",
+               "**Paper predicts**: recovery for |b_i| up to c sqrt(log(1/eps)); a neuron with large |b| looks "
+               "linear (b > 0) or is almost never active (b < 0), and phi(b) shrinks its moments below the n^(-1/2) "
+               "noise. **Plot shows** the worst neuron's |w_hat - w| and test MSE / Var(y) against |b_i| (all "
+               "neurons at +-|b|). " + RECON, figures.bias_sweep),
+    FigureSpec("hermite_roots", ("hermite_roots",), "awasthi2021: biases at the Hermite roots",
+               "**Paper's mechanism**: c_3(b) = -b phi(b) vanishes at b = 0 and c_4(b) = (b^2 - 1) phi(b) at b = +-1, "
+               "so T3 alone cannot see a neuron with b = 0 and T4 alone one with b = +-1; both together see all. "
+               "**Plot shows** the fraction of planted neurons recovered (|w_hat - w| <= bounds.recovery_tol) at "
+               "each root, for T3 only, T4 only and T3 + T4 (Wilson 95%). " + RECON,
+               figures.hermite_roots, size=(6.5, 3.8)),
+)
+
+PAPER = Paper(
+    key="awasthi2021",
+    citation="Awasthi, Tang & Vijayaraghavan, NeurIPS 2021, arXiv 2107.10209",
+    experiments=experiments,
+    evaluate=evaluate,
+    figures=FIGURES,
+    claims=CLAIMS,
+    modules={
+        "data": ("depth2.papers.awasthi2021.data",),
+        "evaluate": ("depth2.papers.awasthi2021.metrics", "depth2.papers.awasthi2021.data"),
+        "figures": ("depth2.papers.awasthi2021.figures", "depth2.plotting"),
+        "claims": ("depth2.papers.awasthi2021.claims",),
+    },
+)

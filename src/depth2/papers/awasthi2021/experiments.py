@@ -1,0 +1,42 @@
+"""awasthi2021 experiment grids, built from the paper's config section."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from depth2.papers.spec import Experiment, Point
+
+FAMILY = "awasthi2021.relu_net"
+
+
+def experiments(cfg: Mapping[str, Any], root: Mapping[str, Any]) -> list[Experiment]:
+    """The enabled awasthi2021 experiments."""
+    ex, reps = cfg["experiments"], int(cfg["replicates"])
+    lp = {name: dict(cfg["learners"]["hermite_tensor"]) for name in  # one setting, four learners
+          ("hermite_tensor", "hermite_tensor+refine", "hermite_tensor_t3", "hermite_tensor_t4")}
+    lp["hermite_tensor+refine"]["max_iter"] = int(cfg["learners"]["refine_max_iter"])
+    out: list[Experiment] = []
+
+    def add(name: str, title: str, points: list[Point]) -> None:
+        if ex[name]["enabled"]:
+            used = {ln for p in points for ln in p.learners}
+            out.append(Experiment("awasthi2021", name, title, tuple(points), {k: lp[k] for k in sorted(used)}))
+
+    def point(labels: dict, n: int, d: int, m: int, learners, **params) -> Point:
+        return Point(labels=labels, family=FAMILY, n=int(n), d=int(d), replicates=reps,
+                     params={"m": int(m), **params}, learners=tuple(learners), width=int(m))
+
+    e = ex["recovery_vs_n"]
+    add("recovery_vs_n", "Parameter recovery against n",
+        [point({"d": d, "m": m, "n": n}, n, d, m, e["learners"], bias_mode="uniform", bias=float(e["bias"]))
+         for d, m in e["shapes"] for n in e["n"]])
+    e = ex["bias_sweep"]
+    add("bias_sweep", "Recovery against the bias magnitude |b|",
+        [point({"bias": float(bb)}, e["n"], e["d"], e["m"], e["learners"], bias_mode="pm", bias=float(bb))
+         for bb in e["biases"]])
+    e = ex["hermite_roots"]
+    ablation = ["hermite_tensor", "hermite_tensor_t3", "hermite_tensor_t4"]
+    add("hermite_roots", "Biases at the Hermite roots: T3 only, T4 only, T3 + T4",
+        [point({"roots": "0,1,-1"}, e["n"], e["d"], e["m"], ablation, bias_mode="list", biases=[0.0, 1.0, -1.0])])
+    return out
