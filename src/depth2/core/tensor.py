@@ -122,3 +122,36 @@ def match_components(V_hat: np.ndarray, V: np.ndarray) -> tuple[np.ndarray, np.n
     perm = np.empty(B.shape[1], dtype=int)
     perm[rows] = cols
     return perm, C[np.arange(B.shape[1]), perm]
+
+
+def joint_refine(V: np.ndarray, tensors: list[np.ndarray], max_nfev: int = 200) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Refine shared unit components of several dense symmetric tensors by nonlinear least squares.
+
+    Minimizes ``sum_t |T_t - sum_i l_{t,i} v_i^{(x)k_t}|^2`` over the unit columns ``v_i`` of ``V`` (m, r)
+    and the weights ``l_t`` (one vector per tensor), starting from ``V`` (e.g. Jennrich's output, which is
+    exact only for noiseless tensors). Works on small dense tensors (projected moments: m^3, m^4 entries).
+
+    Returns (V (m, r) unit columns, [weights per tensor]).
+    """
+    from scipy.optimize import least_squares
+
+    V = _normalize_columns(np.asarray(V, dtype=float))
+    m, r = V.shape
+    orders = [t.ndim for t in tensors]
+
+    def design(Vn: np.ndarray, k: int) -> np.ndarray:
+        cols = [dense_symmetric(np.array([1.0]), Vn[:, [i]], k).ravel() for i in range(r)]
+        return np.stack(cols, axis=1)
+
+    def weights(Vn: np.ndarray) -> list[np.ndarray]:
+        return [np.linalg.lstsq(design(Vn, k), t.ravel(), rcond=None)[0] for t, k in zip(tensors, orders, strict=True)]
+
+    def residual(theta: np.ndarray) -> np.ndarray:
+        Vn = _normalize_columns(theta.reshape(m, r))
+        # weights are solved exactly for each V (variable projection): the search is over directions only
+        return np.concatenate([design(Vn, k) @ lam - t.ravel()
+                               for t, k, lam in zip(tensors, orders, weights(Vn), strict=True)])
+
+    res = least_squares(residual, V.ravel(), max_nfev=int(max_nfev))
+    Vn = _normalize_columns(res.x.reshape(m, r))
+    return Vn, weights(Vn)

@@ -7,12 +7,13 @@
    (``T2 = sum_i a_i phi(b_i) w_i w_i^T``).
 2. ``T3`` and ``T4`` restricted to ``U`` (m^3 and m^4 numbers, contracted against residualized labels;
    never a d^3 array). ``c_3(b) = -b phi(b)`` vanishes at b = 0 and ``c_4(b) = (b^2 - 1) phi(b)`` at b = +-1,
-   so the contraction ``M(g) = T3(., ., g) / |T3| + T4(., ., g, g) / |T4|`` sees every neuron.
-3. Jennrich on ``M(g1), M(g2)`` gives the directions ``W_hat = U V`` up to sign.
-4. With ``u_i`` the rows of ``pinv(W_hat)``: ``l2 = T2(u_i, u_i) = a_i phi(b_i)``,
-   ``l3 = T3(u_i, u_i, u_i) = -s a_i b_i phi(b_i)`` and ``l4 = T4(u_i^4) = a_i (b_i^2 - 1) phi(b_i)``, where
-   ``s = +-1`` is the unknown sign of ``w_hat_i``. ``|b_i|`` comes from ``l3 / l2`` (or from ``l4 / l2`` when
-   ``|l3 / l2| < 1``, where T3 is weak), and ``s`` from the first moment ``<u_i, T1> = s a_i Phi(b_i)``.
+   so the contraction ``M(g) = T3(., ., g) + T4(., ., g, g)`` sees every neuron.
+3. Jennrich on ``M(g1), M(g2)`` gives the directions ``W_hat = U V`` up to sign, then a joint
+   least-squares refinement of V on the projected T3 and T4 (Jennrich is exact only without noise).
+4. With ``u_i`` the rows of ``pinv(W_hat)``: ``l2 = T2(u_i, u_i) = a_i phi(b_i)`` and
+   ``l3 = T3(u_i, u_i, u_i) = -s a_i b_i phi(b_i)``, where ``s = +-1`` is the unknown sign of ``w_hat_i``; so
+   ``b_i = -s l3 / l2`` and ``a_i = l2 / phi(b_i)``, and ``s`` is the sign that matches the first moment
+   ``<u_i, T1> = s a_i Phi(b_i)``. (``l4 / l2 = b_i^2 - 1`` is recorded as a sign-free cross-check.)
 5. Optionally ``a`` is refit by least squares on the features ``relu(X W + b)``.
 
 ``hermite_tensor+refine`` then minimizes the empirical squared loss over all of (a, W, b) by L-BFGS from
@@ -29,7 +30,7 @@ import numpy as np
 from depth2.core.data import as_samples
 from depth2.core.gaussian import Phi, phi, relu
 from depth2.core.moments import HermiteMoments
-from depth2.core.tensor import jennrich
+from depth2.core.tensor import jennrich, joint_refine
 from depth2.learners.base import Fit, check_params, register
 
 log = logging.getLogger(__name__)
@@ -57,17 +58,20 @@ def hermite_tensor_parameters(X, y=None, *, width: int, rng: np.random.Generator
     evals, evecs = np.linalg.eigh(H.T2)
     U = evecs[:, np.argsort(-np.abs(evals))[:m]]
     P3, P4 = H.projected(U)
-    n3, n4 = np.linalg.norm(P3) + 1e-300, np.linalg.norm(P4) + 1e-300
 
     def contract(g: np.ndarray) -> np.ndarray:
+        # Raw sum, no per-tensor normalization: where one tensor carries no signal (every b_i at its
+        # roots), dividing by its norm would blow its sampling noise up to the signal's scale.
         out = np.zeros((m, m))
         if use_t3:
-            out += (P3 @ g) / n3
+            out += P3 @ g
         if use_t4:
-            out += ((P4 @ g) @ g) / n4
+            out += (P4 @ g) @ g
         return out
 
     V, score = jennrich(contract, m, rng, draws=draws)
+    # Jennrich is exact only on noiseless tensors: polish the directions on the projected tensors
+    V, _ = joint_refine(V, [P for P, use in ((P3, use_t3), (P4, use_t4)) if use])
     W_hat = U @ V
     Q = np.linalg.pinv(V).T  # columns: coordinates in U of the rows u_i of pinv(W_hat)
     l2 = np.einsum("ai,ab,bi->i", Q, U.T @ H.T2 @ U, Q)
@@ -75,18 +79,19 @@ def hermite_tensor_parameters(X, y=None, *, width: int, rng: np.random.Generator
     l4 = np.einsum("abcd,ai,bi,ci,di->i", P4, Q, Q, Q, Q)
     t1 = (U @ Q).T @ H.T1
     rho = l3 / l2  # = -s b
-    mag = np.where(np.abs(rho) >= 1.0, np.abs(rho), np.sqrt(np.maximum(l4 / l2 + 1.0, 0.0)))
     a, b, sign = np.empty(m), np.empty(m), np.empty(m)
     for i in range(m):
         best = None
         for s in (1.0, -1.0):
-            bi = float(np.sign(-s * rho[i]) * mag[i]) if rho[i] != 0 else 0.0
+            bi = float(np.clip(-s * rho[i], -8.0, 8.0))  # beyond |b| = 8, phi(b) underflows relative to noise
             ai = float(l2[i] / phi(bi))
             err = abs(s * ai * float(Phi(bi)) - t1[i])
             if best is None or err < best[0]:
                 best = (err, s, ai, bi)
         _, sign[i], a[i], b[i] = best
-    info = {"jennrich_score": float(score), "eigen_T2": [float(v) for v in np.sort(np.abs(evals))[::-1][: m + 1]]}
+    # l4 / l2 = b^2 - 1 is a sign-free cross-check of |b| (recorded, not used: it is the noisier estimate)
+    info = {"jennrich_score": float(score), "eigen_T2": [float(v) for v in np.sort(np.abs(evals))[::-1][: m + 1]],
+            "abs_b_from_t4": [float(v) for v in np.sqrt(np.maximum(l4 / l2 + 1.0, 0.0))]}
     return a, W_hat * sign, b, info
 
 
