@@ -68,8 +68,8 @@ def hermite_roots(tables: Mapping[str, pd.DataFrame], fig) -> None:
             g = sub[sub["b_true"] == b]
             pi, li, hi_ = proportion_interval(int(g["recovered"].sum()), len(g))
             p.append(pi)
-            lo.append(pi - li)
-            hi.append(hi_ - pi)
+            lo.append(max(pi - li, 0.0))  # rounding can put p a hair outside its own interval
+            hi.append(max(hi_ - pi, 0.0))
         x = np.arange(len(roots)) + (j - 1) * width
         ax.bar(x, p, width=width, yerr=[lo, hi], capsize=3, label=LABEL[learner])
     ax.set_xticks(np.arange(len(roots)), [f"b = {b:g}" for b in roots])
