@@ -17,7 +17,7 @@ FIGURES = (
     FigureSpec("recovery_vs_n", ("recovery_vs_n",), "awasthi2021: parameter recovery against n",
                "**Paper predicts**: polynomially many samples give eps-close parameters (a moment method: error ~ "
                "n^(-1/2)). **Plot shows** the worst neuron's |w_hat - w| (left) and test MSE / Var(y) (right) "
-               "against n, per (d, m) and learner, geometric mean and 95% CI over seeds, with a slope -1/2 guide. "
+               "against n, per (d, m) and learner (line: median over seeds; dots: seeds), with a slope -1/2 guide. "
                + RECON, figures.recovery_vs_n),
     FigureSpec("bias_sweep", ("bias_sweep",), "awasthi2021: recovery against the bias magnitude",
                "**Paper predicts**: recovery for |b_i| up to c sqrt(log(1/eps)); a neuron with large |b| looks "

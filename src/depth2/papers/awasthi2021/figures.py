@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import NullFormatter
 
 from depth2.claims import proportion_interval
 from depth2.plotting import line_with_interval, summarize
@@ -23,20 +24,23 @@ def _per_replicate(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 def recovery_vs_n(tables: Mapping[str, pd.DataFrame], fig) -> None:
     df = _per_replicate(tables["recovery_vs_n"], ["d", "m", "n"])
     ax1, ax2 = fig.subplots(1, 2)
-    for (d, m, learner), g in df.groupby(["d", "m", "learner"], sort=True):
+    for k, ((d, m, learner), g) in enumerate(df.groupby(["d", "m", "learner"], sort=True)):
         label = f"{LABEL[learner]}, d={d}, m={m}"
-        s = summarize(g, ["n"], "w_err", log=True)
-        line_with_interval(ax1, s["n"], s["mean"], s["lo"], s["hi"], label=label)
-        s = summarize(g, ["n"], "rel_mse", log=True)
-        line_with_interval(ax2, s["n"], s["mean"], s["lo"], s["hi"], label=label)
+        c = f"C{k}"
+        for ax, col in ((ax1, "w_err"), (ax2, "rel_mse")):
+            med = g.groupby("n")[col].median()
+            ax.plot(med.index, med.to_numpy(), marker="o", ms=4, lw=1.4, color=c, label=label)
+            ax.scatter(g["n"] * (1 + 0.04 * (k - 1.5)), g[col], s=9, color=c, alpha=0.45, lw=0)
     n = np.array(sorted(set(df["n"])), dtype=float)
     ref = df[df["n"] == n.min()]["w_err"].median()
     ax1.plot(n, ref * np.sqrt(n.min() / n), "k--", lw=0.8, label="slope -1/2")
     for ax, lab in ((ax1, "max over neurons of |w_hat - w|"), (ax2, "test MSE / Var(y)")):
         ax.set_xscale("log")
         ax.set_yscale("log")
+        ax.xaxis.set_minor_formatter(NullFormatter())
+        ax.set_xticks(n, [f"{v:.0e}" for v in n])
         ax.set_xlabel("samples n")
-        ax.set_ylabel(lab + "\n(geometric mean, 95% CI)")
+        ax.set_ylabel(lab + "\n(line: median; dots: seeds)")
     ax1.legend(fontsize=7)
 
 
