@@ -117,3 +117,34 @@ def test_hermite_tensor_refuses_bad_width_and_empty_tensor_choice():
         learners.get("hermite_tensor")(X, y, rng=np.random.default_rng(0), width=5)
     with pytest.raises(ValueError, match="use_t3"):
         learners.get("hermite_tensor")(X, y, rng=np.random.default_rng(0), width=2, use_t3=False, use_t4=False)
+
+
+def test_joint_refine_recovers_exact_components_from_a_perturbed_start():
+    rng = np.random.default_rng(3)
+    V = rng.standard_normal((5, 4))
+    V /= np.linalg.norm(V, axis=0)
+    l3, l4 = rng.uniform(0.5, 1.5, 4), rng.uniform(-1.5, -0.5, 4)
+    T3, T4 = dense_symmetric(l3, V, 3), dense_symmetric(l4, V, 4)
+    from depth2.core.tensor import joint_refine
+
+    V_hat, (w3, w4) = joint_refine(V + 0.1 * rng.standard_normal(V.shape), [T3, T4])
+    perm, cos = match_components(V_hat, V)
+    np.testing.assert_allclose(np.abs(cos), 1.0, atol=1e-8)
+    sign = np.sign(cos)
+    np.testing.assert_allclose(w3[perm] * sign**3, l3, atol=1e-7)
+    np.testing.assert_allclose(w4[perm], l4, atol=1e-7)
+
+
+def test_analytic_jacobian_matches_finite_differences():
+    from depth2.core.tensor import _sym_jacobian
+
+    rng = np.random.default_rng(4)
+    V, lam = rng.standard_normal((3, 2)), rng.standard_normal(2)
+    for k in (3, 4):
+        J = _sym_jacobian(V, lam, k)
+        h = 1e-6
+        for idx in range(V.size):
+            E = np.zeros(V.size)
+            E[idx] = h
+            fd = (dense_symmetric(lam, V + E.reshape(V.shape), k) - dense_symmetric(lam, V - E.reshape(V.shape), k))
+            np.testing.assert_allclose(J[:, idx], fd.ravel() / (2 * h), atol=1e-7)

@@ -124,34 +124,68 @@ def match_components(V_hat: np.ndarray, V: np.ndarray) -> tuple[np.ndarray, np.n
     return perm, C[np.arange(B.shape[1]), perm]
 
 
-def joint_refine(V: np.ndarray, tensors: list[np.ndarray], max_nfev: int = 200) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Refine shared unit components of several dense symmetric tensors by nonlinear least squares.
+def _sym_jacobian(V: np.ndarray, lam: np.ndarray, k: int) -> np.ndarray:
+    """d vec(sum_i lam_i v_i^{(x)k}) / d vec(V) (V of shape (m, r), C order), shape (m^k, m * r)."""
+    m, r = V.shape
+    eye = np.eye(m)
+    J = np.zeros((m,) * k + (m, r))
+    for i in range(r):
+        v = V[:, i]
+        if k == 3:
+            block = (np.einsum("aj,b,c->abcj", eye, v, v) + np.einsum("a,bj,c->abcj", v, eye, v)
+                     + np.einsum("a,b,cj->abcj", v, v, eye))
+        elif k == 4:
+            vv = np.einsum("a,b->ab", v, v)
+            block = (np.einsum("aj,bc,d->abcdj", eye, vv, v) + np.einsum("bj,ac,d->abcdj", eye, vv, v)
+                     + np.einsum("cj,ab,d->abcdj", eye, vv, v) + np.einsum("dj,ab,c->abcdj", eye, vv, v))
+        else:
+            raise ValueError(f"order must be 3 or 4, got {k}")
+        J[..., i] = lam[i] * block
+    return J.reshape(m**k, m * r)
 
-    Minimizes ``sum_t |T_t - sum_i l_{t,i} v_i^{(x)k_t}|^2`` over the unit columns ``v_i`` of ``V`` (m, r)
-    and the weights ``l_t`` (one vector per tensor), starting from ``V`` (e.g. Jennrich's output, which is
-    exact only for noiseless tensors). Works on small dense tensors (projected moments: m^3, m^4 entries).
 
-    Returns (V (m, r) unit columns, [weights per tensor]).
+def joint_refine(V: np.ndarray, tensors: list[np.ndarray], max_nfev: int = 100) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Refine shared components of several dense symmetric tensors by nonlinear least squares.
+
+    Minimizes ``sum_t |T_t - sum_i l_{t,i} v_i^{(x)k_t}|^2`` jointly over the components ``v_i`` (columns of
+    ``V``, (m, r)) and the weights ``l_t`` (one vector per tensor), starting from ``V`` (e.g. Jennrich's
+    output, exact only for noiseless tensors) with weights fitted by linear least squares. The Jacobian is
+    analytic. Works on small dense tensors (projected moments: m^3 and m^4 entries).
+
+    Returns (V (m, r) unit columns, [weights per tensor], rescaled to the unit columns).
     """
     from scipy.optimize import least_squares
 
     V = _normalize_columns(np.asarray(V, dtype=float))
     m, r = V.shape
     orders = [t.ndim for t in tensors]
+    flat = [t.ravel() for t in tensors]
 
     def design(Vn: np.ndarray, k: int) -> np.ndarray:
-        cols = [dense_symmetric(np.array([1.0]), Vn[:, [i]], k).ravel() for i in range(r)]
-        return np.stack(cols, axis=1)
+        return np.stack([dense_symmetric(np.array([1.0]), Vn[:, [i]], k).ravel() for i in range(r)], axis=1)
 
-    def weights(Vn: np.ndarray) -> list[np.ndarray]:
-        return [np.linalg.lstsq(design(Vn, k), t.ravel(), rcond=None)[0] for t, k in zip(tensors, orders, strict=True)]
+    lams0 = [np.linalg.lstsq(design(V, k), t, rcond=None)[0] for t, k in zip(flat, orders, strict=True)]
+
+    def unpack(theta: np.ndarray):
+        Vt = theta[: m * r].reshape(m, r)
+        lams = [theta[m * r + j * r : m * r + (j + 1) * r] for j in range(len(tensors))]
+        return Vt, lams
 
     def residual(theta: np.ndarray) -> np.ndarray:
-        Vn = _normalize_columns(theta.reshape(m, r))
-        # weights are solved exactly for each V (variable projection): the search is over directions only
-        return np.concatenate([design(Vn, k) @ lam - t.ravel()
-                               for t, k, lam in zip(tensors, orders, weights(Vn), strict=True)])
+        Vt, lams = unpack(theta)
+        return np.concatenate([design(Vt, k) @ lam - t for t, k, lam in zip(flat, orders, lams, strict=True)])
 
-    res = least_squares(residual, V.ravel(), max_nfev=int(max_nfev))
-    Vn = _normalize_columns(res.x.reshape(m, r))
-    return Vn, weights(Vn)
+    def jac(theta: np.ndarray) -> np.ndarray:
+        Vt, lams = unpack(theta)
+        rows = []
+        for j, (k, lam) in enumerate(zip(orders, lams, strict=True)):
+            block = np.zeros((m**k, len(theta)))
+            block[:, : m * r] = _sym_jacobian(Vt, lam, k)
+            block[:, m * r + j * r : m * r + (j + 1) * r] = design(Vt, k)
+            rows.append(block)
+        return np.vstack(rows)
+
+    res = least_squares(residual, np.concatenate([V.ravel(), *lams0]), jac=jac, max_nfev=int(max_nfev))
+    Vt, lams = unpack(res.x)
+    norms = np.linalg.norm(Vt, axis=0)
+    return Vt / norms, [lam * norms**k for lam, k in zip(lams, orders, strict=True)]
