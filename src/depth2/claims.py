@@ -118,6 +118,19 @@ def proportion_interval(successes: int, trials: int) -> tuple[float, float, floa
     return p, max(0.0, centre - half), min(1.0, centre + half)
 
 
+def slope_interval(x: Sequence[float], y: Sequence[float]) -> tuple[float, float, float] | None:
+    """Least-squares slope of ``y`` on ``x`` with its 95% t-interval, or None with < 3 points or < 2 distinct x."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if len(x) < 3 or np.unique(x).size < 2:
+        return None
+    A = np.vstack([x, np.ones_like(x)]).T
+    coef = np.linalg.lstsq(A, y, rcond=None)[0]
+    dof = len(x) - 2
+    se = float(np.sqrt(np.sum((y - A @ coef) ** 2) / max(dof, 1) * np.linalg.inv(A.T @ A)[0, 0]))
+    half = t95(dof) * se
+    return float(coef[0]), float(coef[0] - half), float(coef[0] + half)
+
+
 def compare(lo: float, hi: float, threshold: float, predicted: str) -> str:
     """Verdict of a statistic with interval [lo, hi] against ``threshold``.
 

@@ -8,7 +8,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from depth2.claims import INCONCLUSIVE, NOT_SUPPORTED, SUPPORTED, Claim, Evidence, combine_all, proportion_interval, t95
+from depth2.claims import (
+    INCONCLUSIVE,
+    NOT_SUPPORTED,
+    SUPPORTED,
+    Claim,
+    Evidence,
+    combine_all,
+    proportion_interval,
+    slope_interval,
+)
 
 PAPER = "awasthi2021"
 
@@ -25,18 +34,14 @@ def recovery_rate(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any])
     lo_b, hi_b = float(bounds["slope_lo"]), float(bounds["slope_hi"])
     verdicts, obs = [], []
     for (d, m), g in df.groupby(["d", "m"], sort=True):
-        x, y = np.log(g["n"].to_numpy(float)), np.log(g["w_err"].to_numpy(float))
-        if np.unique(x).size < 2 or len(x) < 3:
+        fit = slope_interval(np.log(g["n"].to_numpy(float)), np.log(g["w_err"].to_numpy(float)))
+        if fit is None:
             verdicts.append(INCONCLUSIVE)
             continue
-        A = np.vstack([x, np.ones_like(x)]).T
-        coef = np.linalg.lstsq(A, y, rcond=None)[0]
-        dof = len(x) - 2
-        se = float(np.sqrt(np.sum((y - A @ coef) ** 2) / max(dof, 1) * np.linalg.inv(A.T @ A)[0, 0]))
-        lo, hi = coef[0] - t95(dof) * se, coef[0] + t95(dof) * se
+        slope, lo, hi = fit
         verdicts.append(SUPPORTED if lo_b <= lo and hi <= hi_b else NOT_SUPPORTED if hi < lo_b or lo > hi_b
                         else INCONCLUSIVE)
-        obs.append(f"d={d}, m={m}: slope {coef[0]:+.2f} (95% CI {lo:+.2f}..{hi:+.2f})")
+        obs.append(f"d={d}, m={m}: slope {slope:+.2f} (95% CI {lo:+.2f}..{hi:+.2f})")
     verdict = combine_all(verdicts)
     return Evidence(verdict, "; ".join(obs), "least-squares slope of log max-neuron |w_hat - w| on log n over seeds",
                     "" if verdict != INCONCLUSIVE else "an interval overlaps the band's edge")

@@ -19,7 +19,7 @@ from depth2.claims import (
     compare,
     mean_interval,
     proportion_interval,
-    t95,
+    slope_interval,
 )
 
 PAPER = "guo2025"
@@ -149,17 +149,13 @@ def sq_improves_with_n(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, 
     verdicts, obs = [], []
     for fam, g in df.groupby("family", sort=True):
         x, y = np.log(g["n"].to_numpy(float)), np.log(g["ratio"].to_numpy(float))
-        if np.unique(x).size < 2 or len(x) < 3:
+        fit = slope_interval(x, y)
+        if fit is None:
             verdicts.append(INCONCLUSIVE)
             continue
-        A = np.vstack([x, np.ones_like(x)]).T
-        coef, res, *_ = np.linalg.lstsq(A, y, rcond=None)
-        dof = len(x) - 2
-        s2 = float(np.sum((y - A @ coef) ** 2)) / max(dof, 1)
-        se = float(np.sqrt(s2 * np.linalg.inv(A.T @ A)[0, 0]))
-        lo, hi = coef[0] - t95(dof) * se, coef[0] + t95(dof) * se
+        slope, lo, hi = fit
         verdicts.append(compare(lo, hi, 0.0, "below"))
-        obs.append(f"{fam}: slope {coef[0]:+.2f} (95% CI {lo:+.2f}..{hi:+.2f}), "
+        obs.append(f"{fam}: slope {slope:+.2f} (95% CI {lo:+.2f}..{hi:+.2f}), "
                    f"L/OPT {np.exp(y[x == x.min()]).mean():.3g}"
                    f" at n={np.exp(x.min()):.0e} -> {np.exp(y[x == x.max()]).mean():.3g} at n={np.exp(x.max()):.0e}")
     verdict = combine_all(verdicts)
