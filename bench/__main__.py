@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
-
-import numpy as np
 
 from bench import BENCH_DIR, REPO_ROOT, environment, guo2025
+from depth2.core.io import dumps
 
 
 def _git_commit() -> str:
@@ -31,16 +28,6 @@ def _git_commit() -> str:
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return head + ("+dirty (src/)" if dirty else "")
-
-
-def _jsonable(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, np.generic):
-        return obj.item()
-    return obj
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text.rstrip() + "\n", encoding="utf-8")
     if args.json is not None:
-        args.json.write_text(json.dumps(_jsonable({"environment": env, "guo2025": raw}), indent=1) + "\n",
+        args.json.write_text(dumps({"environment": env, "guo2025": raw}) + "\n",
                              encoding="utf-8")
     print(f"[bench] wrote {args.out} in {elapsed:.0f} s", file=sys.stderr, flush=True)
     return 0

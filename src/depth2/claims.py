@@ -152,6 +152,15 @@ def combine_all(verdicts: Sequence[str]) -> str:
     return INCONCLUSIVE
 
 
+def every_point(verdicts: Sequence[str], observations: Sequence[str], measured: str,
+                inconclusive_reason: str) -> Evidence:
+    """Evidence for a claim that must hold at every grid point: the verdicts combined by
+    :func:`combine_all`, the observations joined, and ``inconclusive_reason`` given when undecided."""
+    verdict = combine_all(verdicts)
+    return Evidence(verdict, "; ".join(observations), measured,
+                    inconclusive_reason if verdict == INCONCLUSIVE else "")
+
+
 # ---------------------------------------------------------------------------------------------------
 # The claims table
 # ---------------------------------------------------------------------------------------------------

@@ -126,9 +126,3 @@ class Paper:
     figures: tuple[FigureSpec, ...]
     claims: tuple[Any, ...]
     modules: dict[str, tuple[str, ...]]
-
-    def experiment(self, config: Mapping[str, Any], name: str) -> Experiment:
-        for e in self.experiments(config[self.key], config):
-            if e.name == name:
-                return e
-        raise KeyError(f"paper {self.key!r} has no enabled experiment {name!r}")

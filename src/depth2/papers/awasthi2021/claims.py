@@ -14,7 +14,8 @@ from depth2.claims import (
     SUPPORTED,
     Claim,
     Evidence,
-    combine_all,
+    compare,
+    every_point,
     proportion_interval,
     slope_interval,
 )
@@ -42,9 +43,8 @@ def recovery_rate(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any])
         verdicts.append(SUPPORTED if lo_b <= lo and hi <= hi_b else NOT_SUPPORTED if hi < lo_b or lo > hi_b
                         else INCONCLUSIVE)
         obs.append(f"d={d}, m={m}: slope {slope:+.2f} (95% CI {lo:+.2f}..{hi:+.2f})")
-    verdict = combine_all(verdicts)
-    return Evidence(verdict, "; ".join(obs), "least-squares slope of log max-neuron |w_hat - w| on log n over seeds",
-                    "" if verdict != INCONCLUSIVE else "an interval overlaps the band's edge")
+    return every_point(verdicts, obs, "least-squares slope of log max-neuron |w_hat - w| on log n over seeds",
+                       "an interval overlaps the band's edge")
 
 
 def _rate(g: pd.DataFrame) -> tuple[float, float, float]:
@@ -60,11 +60,10 @@ def moderate_bias(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any])
     verdicts, obs = [], []
     for bb, g in df.groupby("bias", sort=True):
         p, lo, hi = _rate(g)
-        verdicts.append(SUPPORTED if lo > 0.5 else NOT_SUPPORTED if hi < 0.5 else INCONCLUSIVE)
+        verdicts.append(compare(lo, hi, 0.5, "above"))
         obs.append(f"|b|={bb:g}: {p:.2f} recovered ({lo:.2f}..{hi:.2f})")
-    verdict = combine_all(verdicts)
-    return Evidence(verdict, "; ".join(obs), "fraction of planted neurons with |w_hat - w| <= bounds.recovery_tol",
-                    "" if verdict != INCONCLUSIVE else "an interval contains 1/2")
+    return every_point(verdicts, obs, "fraction of planted neurons with |w_hat - w| <= bounds.recovery_tol",
+                       "an interval contains 1/2")
 
 
 def hermite_roots(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any]) -> Evidence:
@@ -81,13 +80,10 @@ def hermite_roots(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any])
                 verdicts.append(INCONCLUSIVE)
                 continue
             p, lo, hi = _rate(g)
-            observed_kept, observed_lost = lo > 0.5, hi < 0.5
-            verdicts.append(SUPPORTED if (observed_kept if kept else observed_lost)
-                            else NOT_SUPPORTED if (observed_lost if kept else observed_kept) else INCONCLUSIVE)
+            verdicts.append(compare(lo, hi, 0.5, "above" if kept else "below"))
             obs.append(f"{learner} b={b:g}: {p:.2f}")
-    verdict = combine_all(verdicts)
-    return Evidence(verdict, "; ".join(obs), "fraction of neurons at each root recovered, per tensor choice",
-                    "" if verdict != INCONCLUSIVE else "a recovery rate's interval contains 1/2")
+    return every_point(verdicts, obs, "fraction of neurons at each root recovered, per tensor choice",
+                       "a recovery rate's interval contains 1/2")
 
 
 CLAIMS = (

@@ -17,6 +17,7 @@ from depth2.claims import (
     Evidence,
     combine_all,
     compare,
+    every_point,
     mean_interval,
     proportion_interval,
     slope_interval,
@@ -138,9 +139,8 @@ def pca_overlap(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any]) -
         m, lo, hi = mean_interval(g["abs_overlap"])
         verdicts.append(compare(lo, hi, target, "above") if len(g) >= 2 else INCONCLUSIVE)
         obs.append(f"{fam} b={b:g} nPhi={k:.0f}: {m:.4f} ({lo:.4f}..{hi:.4f})")
-    verdict = combine_all(verdicts)
-    return Evidence(verdict, "; ".join(obs), "|<w0, v>| of sq_pca's selected start, mean and 95% CI over seeds",
-                    "" if verdict != INCONCLUSIVE else "an interval straddles the bound or < 2 seeds")
+    return every_point(verdicts, obs, "|<w0, v>| of sq_pca's selected start, mean and 95% CI over seeds",
+                       "an interval straddles the bound or < 2 seeds")
 
 
 def sq_improves_with_n(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any]) -> Evidence:
@@ -158,9 +158,8 @@ def sq_improves_with_n(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, 
         obs.append(f"{fam}: slope {slope:+.2f} (95% CI {lo:+.2f}..{hi:+.2f}), "
                    f"L/OPT {np.exp(y[x == x.min()]).mean():.3g}"
                    f" at n={np.exp(x.min()):.0e} -> {np.exp(y[x == x.max()]).mean():.3g} at n={np.exp(x.max()):.0e}")
-    verdict = combine_all(verdicts)
-    return Evidence(verdict, "; ".join(obs), "slope of log(L/OPT) on log n over seeds, sq at the sweep's bias",
-                    "" if verdict != INCONCLUSIVE else "an interval contains 0")
+    return every_point(verdicts, obs, "slope of log(L/OPT) on log n over seeds, sq at the sweep's bias",
+                       "an interval contains 0")
 
 
 def sq_beats_gd_on_csq(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any]) -> Evidence:
@@ -175,9 +174,8 @@ def sq_beats_gd_on_csq(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, 
         m, lo, hi = mean_interval(np.log(g["gd"] / g["sq"]))
         verdicts.append(compare(lo, hi, 0.0, "above") if len(g) >= 2 else INCONCLUSIVE)
         obs.append(f"b={b:g} d={d}: gd/sq = {np.exp(m):.3g} (95% CI {np.exp(lo):.3g}..{np.exp(hi):.3g})")
-    verdict = combine_all(verdicts)
-    return Evidence(verdict, "; ".join(obs), "paired ratio of exact losses L_gd/L_sq (geometric mean over seeds)",
-                    "" if verdict != INCONCLUSIVE else "an interval contains 1 or < 2 seeds")
+    return every_point(verdicts, obs, "paired ratio of exact losses L_gd/L_sq (geometric mean over seeds)",
+                       "an interval contains 1 or < 2 seeds")
 
 
 CLAIMS = (

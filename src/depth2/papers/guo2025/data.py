@@ -111,9 +111,3 @@ class HermiteTruncated(_SingleIndexFamily):
 
         return SingleIndexTarget(v=v, f=f, breakpoints=(-b,), planted=(v, b))
 
-
-def population(family: str, params: Mapping[str, Any], hidden: Mapping[str, np.ndarray]) -> SingleIndexTarget:
-    """The exact population of one replicate of a guo2025 family."""
-    from depth2.core.data import get_family
-
-    return get_family(family).population(params, hidden)  # type: ignore[attr-defined]
