@@ -53,3 +53,49 @@ def test_hermite_roots_passes_and_fails():
     assert C.hermite_roots({"hermite_roots": _roots(good)}, BOUNDS).verdict == SUPPORTED
     bad = {**good, "hermite_tensor": {0.0: 0.0, 1.0: 1.0, -1.0: 1.0}}
     assert C.hermite_roots({"hermite_roots": _roots(bad)}, BOUNDS).verdict == NOT_SUPPORTED
+
+
+def _coeffs(shift: float, k_bad: int = 3) -> pd.DataFrame:
+    """A Monte Carlo table: z-scores standard normal, plus ``shift`` on every cell of order ``k_bad``."""
+    rng = np.random.default_rng(0)
+    rows = [{"b": b, "k": k, "replicate": r, "n": 10**6, "z": rng.standard_normal() + (shift if k == k_bad else 0)}
+            for b in np.linspace(-3, 3, 13) for k in range(6) for r in range(3)]
+    return pd.DataFrame(rows)
+
+
+def test_hermite_coeffs_passes_and_fails():
+    bounds = {**BOUNDS, "mc_familywise": 0.01}
+    assert C.hermite_coeffs({"hermite_coeffs": _coeffs(0.0)}, bounds).verdict == SUPPORTED
+    # A wrong closed form shows up as a systematic z-shift in one order: 10 sigma is beyond any threshold.
+    assert C.hermite_coeffs({"hermite_coeffs": _coeffs(10.0)}, bounds).verdict == NOT_SUPPORTED
+
+
+def _baselines(mse: float, recovered: float, k: int = 10) -> pd.DataFrame:
+    rows = []
+    for learner in C.BASELINES:
+        for r in range(3):
+            rows += [{"d": 10, "m": 5, "learner": learner, "replicate": r, "neuron": i,
+                      "rel_mse": mse * (1 + 0.05 * r), "recovered": i < round(recovered * k)} for i in range(k)]
+    return pd.DataFrame(rows)
+
+
+def test_baselines_passes_and_fails():
+    bounds = {**BOUNDS, "low_mse": 0.05}
+    assert C.baselines({"baselines": _baselines(0.01, 0.0)}, bounds).verdict == SUPPORTED
+    assert C.baselines({"baselines": _baselines(0.01, 1.0)}, bounds).verdict == NOT_SUPPORTED  # they recover
+    assert C.baselines({"baselines": _baselines(0.5, 0.0)}, bounds).verdict == NOT_SUPPORTED  # high error
+
+
+def _conditioning(power: float) -> pd.DataFrame:
+    rows = []
+    for c, s_min in ((0.0, 0.8), (0.5, 0.5), (0.9, 0.2), (0.95, 0.1)):
+        for r in range(3):
+            err = 0.02 * s_min ** (-power) * (1 + 0.05 * r)
+            rows += [{"collinearity": c, "learner": "hermite_tensor", "replicate": r, "neuron": i, "s_min": s_min,
+                      "w_err": err * (1 - 0.1 * i), "rel_mse": err**2} for i in range(3)]
+    return pd.DataFrame(rows)
+
+
+def test_conditioning_passes_and_fails():
+    assert C.conditioning({"conditioning": _conditioning(1.0)}, BOUNDS).verdict == SUPPORTED
+    assert C.conditioning({"conditioning": _conditioning(-1.0)}, BOUNDS).verdict == NOT_SUPPORTED

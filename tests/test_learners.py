@@ -21,6 +21,8 @@ def test_registry_lists_and_refuses():
     assert {"zero", "gd", "gd_pop", "sq", "sq_pca", "alg1"} <= set(learners.names())
     with pytest.raises(KeyError, match="unknown learner 'nope'"):
         learners.get("nope")
+    with pytest.raises(ValueError, match="'none' is reserved"):
+        learners.register("none")
 
 
 @pytest.mark.parametrize("name", ["gd", "sq", "alg1"])

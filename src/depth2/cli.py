@@ -68,14 +68,14 @@ def cmd_evaluate(a: argparse.Namespace) -> None:
 
     paper = papers.get(a.paper)
     ds = load_dataset(a.data)
-    fits = load_fits(a.fit)
+    fits = load_fits(a.fit) if a.fit else []
     table = paper.evaluate(ds, fits, json.loads(a.bounds))
     table.insert(0, "learner", a.learner)
     table.insert(0, "point", a.point)
     table.insert(0, "experiment", a.experiment)
     table.insert(0, "paper", a.paper)
     write_metrics(a.out, table)
-    log.info("evaluated %s: %d rows", a.fit, len(table))
+    log.info("evaluated %s: %d rows", a.fit or a.data, len(table))
 
 
 def cmd_aggregate(a: argparse.Namespace) -> None:
@@ -178,8 +178,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_fit)
 
     s = sub.add_parser("evaluate", help="metrics of one learner's fits at one point")
-    for k in ("paper", "experiment", "point", "learner", "data", "fit", "out"):
+    for k in ("paper", "experiment", "point", "learner", "data", "out"):
         s.add_argument(f"--{k}", required=True)
+    s.add_argument("--fit", help="the learner's fits (.npz); omitted for a point evaluated on its data alone")
     s.add_argument("--bounds", default="{}", help="JSON: the paper's pre-registered bounds")
     s.set_defaults(func=cmd_evaluate)
 

@@ -27,6 +27,11 @@ def compact(obj: Any) -> str:
     return " ".join(dumps(obj).split())
 
 
+# Learner name of the metrics of a point that has no learner (a check on the data itself, e.g. a Monte
+# Carlo estimate against a closed form); the registry refuses it as a learner name.
+NO_LEARNER = "none"
+
+
 @dataclass
 class Plan:
     """Jobs of a validated config (see :func:`depth2.config.validate`)."""
@@ -61,7 +66,10 @@ class Plan:
                 for ln in pt.learners]
 
     def experiment_fits(self, paper: str, experiment: str) -> list[tuple[str, str]]:
-        return [(pt.name, ln) for pt in self.experiments[(paper, experiment)].points for ln in pt.learners]
+        """(point, learner) of every metrics table of an experiment; a point without learners is evaluated
+        on its data alone, under the reserved learner name :data:`NO_LEARNER`."""
+        return [(pt.name, ln) for pt in self.experiments[(paper, experiment)].points
+                for ln in (pt.learners or (NO_LEARNER,))]
 
     def tables(self, paper: str | None = None) -> list[tuple[str, str]]:
         return [k for k in self.experiments if paper is None or k[0] == paper]

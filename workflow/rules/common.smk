@@ -3,7 +3,7 @@ import hashlib
 from pathlib import Path
 
 from depth2.config import validate as _validate_config
-from depth2.plan import Plan
+from depth2.plan import NO_LEARNER, Plan
 
 config = _validate_config(config, workflow.source_path("../schemas/config.schema.yaml"))
 PLAN = Plan(config)
@@ -28,6 +28,15 @@ def experiment_metrics(wildcards):
         f"{RESULTS}/{wildcards.paper}/{wildcards.experiment}/{pt}/metrics/{ln}.parquet"
         for pt, ln in PLAN.experiment_fits(wildcards.paper, wildcards.experiment)
     ]
+
+
+def evaluate_inputs(wildcards):
+    """The dataset, and the fit unless the point has no learner (then its data alone is evaluated)."""
+    point = f"{RESULTS}/{wildcards.paper}/{wildcards.experiment}/{wildcards.point}"
+    out = {"npz": f"{point}/data.npz"}
+    if wildcards.learner != NO_LEARNER:
+        out["fit"] = f"{point}/fit/{wildcards.learner}.npz"
+    return out
 
 
 def figure_tables(wildcards):

@@ -3,18 +3,18 @@
 
 rule evaluate:
     input:
-        npz="results/{paper}/{experiment}/{point}/data.npz",
-        fit="results/{paper}/{experiment}/{point}/fit/{learner}.npz",
+        unpack(evaluate_inputs),
     output:
         "results/{paper}/{experiment}/{point}/metrics/{learner}.parquet",
     params:
         bounds=lambda w: PLAN.bounds(w.paper),
         code=lambda w: PLAN.code("evaluate", w.paper),
+        fit=lambda w, input: f"--fit {input.fit}" if "fit" in input.keys() else "",
     log:
         "logs/evaluate/{paper}/{experiment}/{point}/{learner}.log",
     conda:
         ENV
     shell:
         "depth2 --log {log} evaluate --paper {wildcards.paper} --experiment {wildcards.experiment} "
-        "--point {wildcards.point} --learner {wildcards.learner} --data {input.npz} --fit {input.fit} "
+        "--point {wildcards.point} --learner {wildcards.learner} --data {input.npz} {params.fit} "
         "--bounds '{params.bounds}' --out {output}"

@@ -16,6 +16,8 @@
    ``<u_i, T1> = s a_i Phi(b_i)``. (``l4 / l2 = b_i^2 - 1`` is recorded as a sign-free cross-check.)
 5. Optionally ``a`` is refit by least squares on the features ``relu(X W + b)``.
 
+``hermite_tensor_zero_bias`` is the baseline that assumes every b_i = 0 (T2 and T4 only).
+
 ``hermite_tensor+refine`` then minimizes the empirical squared loss over all of (a, W, b) by L-BFGS from
 that start. Both return ``relu_net`` fits with ``W`` of unit columns.
 """
@@ -32,6 +34,7 @@ from depth2.core.gaussian import Phi, phi, relu
 from depth2.core.moments import HermiteMoments
 from depth2.core.tensor import jennrich, joint_refine
 from depth2.learners.base import Fit, check_params, register
+from depth2.learners.net_local import lbfgs_refine, net_fit
 
 log = logging.getLogger(__name__)
 
@@ -39,16 +42,14 @@ HT_DEFAULTS: dict[str, Any] = {"draws": 8, "use_t3": True, "use_t4": True, "refi
 REFINE_DEFAULTS: dict[str, Any] = {**HT_DEFAULTS, "max_iter": 300}
 
 
-def _net_fit(a: np.ndarray, W: np.ndarray, b: np.ndarray, info: dict) -> Fit:
-    """A relu_net Fit with unit columns: a relu(<w, x> + b) = a|w| relu(<w/|w|, x> + b/|w|)."""
-    norms = np.linalg.norm(W, axis=0)
-    norms = np.where(norms > 0, norms, 1.0)
-    return Fit("relu_net", {"a": a * norms, "W": W / norms, "b": b / norms}, info=info)
-
-
 def hermite_tensor_parameters(X, y=None, *, width: int, rng: np.random.Generator, draws: int = 8,
-                              use_t3: bool = True, use_t4: bool = True) -> tuple[np.ndarray, ...]:
-    """Steps 1-4 of the algorithm: (a, W, b, info) from Hermite moments (see the module docstring)."""
+                              use_t3: bool = True, use_t4: bool = True,
+                              zero_bias: bool = False) -> tuple[np.ndarray, ...]:
+    """Steps 1-4 of the algorithm: (a, W, b, info) from Hermite moments (see the module docstring).
+
+    ``zero_bias`` is the bias-free model's method (every b_i = 0, so c_3 = 0 and only T4 carries the
+    directions): b = 0, ``a_i = l2 / phi(0)`` and the sign from ``<u_i, T1> = s a_i / 2``.
+    """
     if not (use_t3 or use_t4):
         raise ValueError("at least one of use_t3 and use_t4 must be true")
     H = HermiteMoments(X, y, residualize=True)
@@ -80,7 +81,7 @@ def hermite_tensor_parameters(X, y=None, *, width: int, rng: np.random.Generator
     t1 = (U @ Q).T @ H.T1
     rho = l3 / l2  # = -s b
     a, b, sign = np.empty(m), np.empty(m), np.empty(m)
-    for i in range(m):
+    for i in range(m if not zero_bias else 0):
         best = None
         for s in (1.0, -1.0):
             bi = float(np.clip(-s * rho[i], -8.0, 8.0))  # beyond |b| = 8, phi(b) underflows relative to noise
@@ -89,6 +90,10 @@ def hermite_tensor_parameters(X, y=None, *, width: int, rng: np.random.Generator
             if best is None or err < best[0]:
                 best = (err, s, ai, bi)
         _, sign[i], a[i], b[i] = best
+    if zero_bias:
+        b[:] = 0.0
+        a[:] = l2 / phi(0.0)
+        sign[:] = np.where(t1 * a >= 0, 1.0, -1.0)
     # l4 / l2 = b^2 - 1 is a sign-free cross-check of |b| (recorded, not used: it is the noisier estimate)
     info = {"jennrich_score": float(score), "eigen_T2": [float(v) for v in np.sort(np.abs(evals))[::-1][: m + 1]],
             "abs_b_from_t4": [float(v) for v in np.sqrt(np.maximum(l4 / l2 + 1.0, 0.0))]}
@@ -115,33 +120,7 @@ def fit_hermite_tensor(X, y=None, *, rng: np.random.Generator, width: int = 1, *
     if p["refit_a"]:
         Xm, ym = S.materialize(0, min(S.n, int(p["max_rows"])))
         a = _least_squares_a(Xm, ym, W, b)
-    return _net_fit(a, W, b, info)
-
-
-def _refine(Xm: np.ndarray, ym: np.ndarray, a: np.ndarray, W: np.ndarray, b: np.ndarray,
-            max_iter: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]:
-    """L-BFGS on 1/2 mean (relu(X W + b) a - y)^2 over all parameters."""
-    from scipy.optimize import minimize
-
-    d, m = W.shape
-    n = ym.shape[0]
-
-    def unpack(theta: np.ndarray):
-        return theta[:m], theta[m : m + d * m].reshape(d, m), theta[m + d * m :]
-
-    def fun(theta: np.ndarray):
-        a_, W_, b_ = unpack(theta)
-        P = Xm @ W_ + b_
-        H = relu(P)
-        r = H @ a_ - ym
-        G = (r[:, None] * (P > 0)) * a_  # dL/dP * n
-        grad = np.concatenate([H.T @ r, (Xm.T @ G).ravel(), G.sum(axis=0)]) / n
-        return 0.5 * float(r @ r) / n, grad
-
-    res = minimize(fun, np.concatenate([a, W.ravel(), b]), jac=True, method="L-BFGS-B",
-                   options={"maxiter": int(max_iter)})
-    a2, W2, b2 = unpack(res.x)
-    return a2, W2, b2, {"refine_iterations": int(res.nit), "refine_loss": float(res.fun)}
+    return net_fit(a, W, b, info)
 
 
 @register("hermite_tensor+refine")
@@ -154,8 +133,8 @@ def fit_hermite_tensor_refine(X, y=None, *, rng: np.random.Generator, width: int
     Xm, ym = S.materialize(0, min(S.n, int(p["max_rows"])))
     if p["refit_a"]:
         a = _least_squares_a(Xm, ym, W, b)
-    a, W, b, more = _refine(Xm, ym, a, W, b, int(p["max_iter"]))
-    return _net_fit(a, W, b, {**info, **more})
+    a, W, b, more = lbfgs_refine(Xm, ym, a, W, b, int(p["max_iter"]))
+    return net_fit(a, W, b, {**info, **more})
 
 
 @register("hermite_tensor_t3")
@@ -168,3 +147,17 @@ def fit_hermite_tensor_t3(X, y=None, *, rng: np.random.Generator, width: int = 1
 def fit_hermite_tensor_t4(X, y=None, *, rng: np.random.Generator, width: int = 1, **params) -> Fit:
     """Ablation: ``hermite_tensor`` with T4 only (blind to neurons with b = +-1, where c_4 vanishes)."""
     return fit_hermite_tensor(X, y, rng=rng, width=width, **{**params, "use_t3": False, "use_t4": True})
+
+
+@register("hermite_tensor_zero_bias")
+def fit_hermite_tensor_zero_bias(X, y=None, *, rng: np.random.Generator, width: int = 1, **params) -> Fit:
+    """Baseline: the tensor method of a bias-free network (T2 and T4 only, every b_i = 0, ``a`` refit by
+    least squares), applied to data whose neurons have biases."""
+    p = check_params("hermite_tensor_zero_bias", params, HT_DEFAULTS)
+    S = as_samples(X, y)
+    a, W, b, info = hermite_tensor_parameters(S, width=width, rng=rng, draws=int(p["draws"]), use_t3=False,
+                                              use_t4=True, zero_bias=True)
+    if p["refit_a"]:
+        Xm, ym = S.materialize(0, min(S.n, int(p["max_rows"])))
+        a = _least_squares_a(Xm, ym, W, b)
+    return net_fit(a, W, b, info)

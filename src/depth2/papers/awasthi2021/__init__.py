@@ -14,6 +14,13 @@ RECON = ("The algorithm is our reconstruction of the paper's full-rank method (H
          "coefficient ratios); errors are after Hungarian matching of recovered to planted neurons.")
 
 FIGURES = (
+    FigureSpec("hermite_coeffs", ("hermite_coeffs",), "awasthi2021: Hermite coefficients of a biased ReLU",
+               "**Identity**: c_k(b) = E[relu(z + b) He_k(z)] has the closed form c_0 = b Phi(b) + phi(b), "
+               "c_1 = Phi(b), c_k = (-1)^k He_(k-2)(b) phi(b) for k >= 2; every moment step of the algorithm rests "
+               "on it. **Plot shows** the closed form (curves) against the Monte Carlo mean over the Gaussian "
+               "draws of every seed (points, +-2 standard errors) for k = 0..5, and each (b, k)'s pooled z-score "
+               "(bottom right): under the identity they are standard normal.",
+               figures.hermite_coeffs, size=(10.0, 5.5)),
     FigureSpec("recovery_vs_n", ("recovery_vs_n",), "awasthi2021: parameter recovery against n",
                "**Paper predicts**: polynomially many samples give eps-close parameters (a moment method: error ~ "
                "n^(-1/2)). **Plot shows** the worst neuron's |w_hat - w| (left) and test MSE / Var(y) (right) "
@@ -30,6 +37,18 @@ FIGURES = (
                "**Plot shows** the fraction of planted neurons recovered (|w_hat - w| <= bounds.recovery_tol) at "
                "each root, for T3 only, T4 only and T3 + T4 (Wilson 95%). " + RECON,
                figures.hermite_roots, size=(6.5, 3.8)),
+    FigureSpec("baselines", ("baselines",), "awasthi2021: baselines that do not use the bias structure",
+               "**Question** (our framing; the paper runs no experiments): does low test error imply recovered "
+               "parameters? **Plot shows** the fraction of planted neurons recovered (left) and test MSE / Var(y) "
+               "(right) for the tensor method, L-BFGS on all parameters from random starts (local search) and the "
+               "tensor method of a bias-free network (T2 and T4, every b_i = 0, output layer refit). A neuron "
+               "fitted as (-w, -b) is a different function and counts as not recovered. " + RECON,
+               figures.baselines),
+    FigureSpec("conditioning", ("conditioning",), "awasthi2021: recovery against the condition of W",
+               "**Paper predicts**: the sample complexity is polynomial in 1/s_m(W), so at a fixed n the error grows "
+               "as W loses rank. **Plot shows** the worst neuron's |w_hat - w| and test MSE / Var(y) against "
+               "1/s_m(W) (one point per seed), W made ill-conditioned by a shared direction of weight c "
+               "(collinearity). " + RECON, figures.conditioning),
 )
 
 PAPER = Paper(

@@ -1,4 +1,10 @@
-"""awasthi2021 data: a planted depth-2 ReLU network ``y = sum_i a_i relu(<w_i, x> + b_i)``, x ~ N(0, I_d).
+"""awasthi2021 data.
+
+Family ``awasthi2021.gaussian_1d``: rows z ~ N(0, 1) (d = 1, labels all 0), the Monte Carlo draws against
+which the closed-form Hermite coefficients c_k(b) of relu(z + b) are checked; its "hidden" parameter is the
+grid of biases ``biases`` where they are evaluated.
+
+Family ``awasthi2021.relu_net``: a planted depth-2 ReLU network ``y = sum_i a_i relu(<w_i, x> + b_i)``, x ~ N(0, I_d).
 
 Family ``awasthi2021.relu_net``, parameters:
 
@@ -52,3 +58,12 @@ class ReluNet:
         X = rng.standard_normal((m, d))
         y = np.maximum(X @ hidden["W"] + hidden["b"], 0.0) @ hidden["a"]
         return X, y
+
+
+@register_family("awasthi2021.gaussian_1d")
+class Gaussian1d:
+    def hidden(self, rng, d, params):
+        return {"biases": np.asarray(params["biases"], dtype=float)}
+
+    def sample(self, rng, m, d, params, hidden):
+        return rng.standard_normal((m, 1)), np.zeros(m)

@@ -12,13 +12,45 @@ from depth2.claims import proportion_interval
 from depth2.plotting import line_with_interval, summarize
 
 LABEL = {"hermite_tensor": "tensor method", "hermite_tensor+refine": "tensor method + refinement",
-         "hermite_tensor_t3": "T3 only", "hermite_tensor_t4": "T4 only"}
+         "hermite_tensor_t3": "T3 only", "hermite_tensor_t4": "T4 only",
+         "hermite_tensor_zero_bias": "zero-bias tensor method", "net_lbfgs": "L-BFGS from random starts"}
 
 
 def _per_replicate(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Worst neuron per replicate (max errors), with the replicate's test error."""
     return df.groupby([*keys, "learner", "replicate"], as_index=False).agg(
         w_err=("w_err", "max"), b_err=("b_err", "max"), rel_mse=("rel_mse", "first"))
+
+
+def hermite_coeffs(tables: Mapping[str, pd.DataFrame], fig) -> None:
+    """One panel per k: the closed form c_k(b) as a curve, the replicate-pooled Monte Carlo mean with
+    +-2 standard errors as points; the bottom-right panel gives every pooled z-score."""
+    from depth2.core.hermite import relu_hermite_coeff
+
+    df = tables["hermite_coeffs"]
+    pooled = df.groupby(["k", "b"], as_index=False).agg(mc=("mc", "mean"), se=("se", lambda v: float(
+        np.sqrt(np.sum(np.asarray(v) ** 2)) / len(v))), z=("z", lambda v: float(np.sum(v) / np.sqrt(len(v)))))
+    ks = sorted(set(pooled["k"]))
+    axes = fig.subplots(2, (len(ks) + 2) // 2).ravel()
+    grid = np.linspace(pooled["b"].min(), pooled["b"].max(), 200)
+    for ax, k in zip(axes, ks, strict=False):
+        g = pooled[pooled["k"] == k]
+        ax.plot(grid, relu_hermite_coeff(k, grid), color="k", lw=1.0, label="closed form")
+        ax.errorbar(g["b"], g["mc"], yerr=2 * g["se"], fmt="o", ms=3, color="C3", capsize=2, label="MC +- 2 s.e.")
+        ax.set_title(f"c_{k}(b)", fontsize=9)
+        ax.set_xlabel("b")
+    axes[0].legend(fontsize=7)
+    zax = axes[len(ks)] if len(axes) > len(ks) else None
+    if zax is not None:
+        for k in ks:
+            g = pooled[pooled["k"] == k]
+            zax.plot(g["b"], g["z"], marker="o", ms=3, lw=0.6, label=f"k={k}")
+        zax.axhline(0, color="k", lw=0.6)
+        zax.set_title("pooled z-score (MC - closed form) / s.e.", fontsize=9)
+        zax.set_xlabel("b")
+        zax.legend(fontsize=6, ncol=2)
+    for ax in axes[len(ks) + 1 :]:
+        ax.set_visible(False)
 
 
 def recovery_vs_n(tables: Mapping[str, pd.DataFrame], fig) -> None:
@@ -80,3 +112,51 @@ def hermite_roots(tables: Mapping[str, pd.DataFrame], fig) -> None:
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("fraction of planted neurons recovered\n(Wilson 95%)")
     ax.legend()
+
+
+def baselines(tables: Mapping[str, pd.DataFrame], fig) -> None:
+    """Recovery rate (left) and test MSE / Var(y) (right) of the tensor method and the baselines."""
+    df = tables["baselines"]
+    shapes = sorted({(int(d), int(m)) for d, m in zip(df["d"], df["m"], strict=True)})
+    learners = ["hermite_tensor", "net_lbfgs", "hermite_tensor_zero_bias"]
+    learners = [ln for ln in learners if ln in set(df["learner"])]
+    ax1, ax2 = fig.subplots(1, 2)
+    width = 0.8 / len(learners)
+    for j, learner in enumerate(learners):
+        x = np.arange(len(shapes)) + (j - (len(learners) - 1) / 2) * width
+        rate, err, mse = [], [[], []], []
+        for d, m in shapes:
+            g = df[(df["learner"] == learner) & (df["d"] == d) & (df["m"] == m)]
+            p, lo, hi = proportion_interval(int(g["recovered"].sum()), len(g))
+            rate.append(p)
+            err[0].append(max(p - lo, 0.0))
+            err[1].append(max(hi - p, 0.0))
+            mse.append(g.groupby("replicate")["rel_mse"].first().to_numpy())
+        ax1.bar(x, rate, width=width, yerr=err, capsize=3, label=LABEL[learner], color=f"C{j}")
+        for xi, vals in zip(x, mse, strict=True):
+            ax2.scatter(np.full(len(vals), xi), vals, s=14, color=f"C{j}")
+            ax2.plot([xi - width / 3, xi + width / 3], [np.median(vals)] * 2, color=f"C{j}", lw=2)
+    for ax in (ax1, ax2):
+        ax.set_xticks(np.arange(len(shapes)), [f"d={d}, m={m}" for d, m in shapes])
+    ax1.set_ylim(0, 1.05)
+    ax1.set_ylabel("fraction of planted neurons recovered\n(Wilson 95%)")
+    ax2.set_yscale("log")
+    ax2.set_ylabel("test MSE / Var(y)\n(dots: seeds; bar: median)")
+    ax1.legend(fontsize=7)
+
+
+def conditioning(tables: Mapping[str, pd.DataFrame], fig) -> None:
+    """Worst-neuron |w_hat - w| and test MSE / Var(y) against 1 / s_m(W), one point per seed."""
+    df = tables["conditioning"]
+    per = df.groupby(["collinearity", "replicate"], as_index=False).agg(
+        w_err=("w_err", "max"), rel_mse=("rel_mse", "first"), s_min=("s_min", "first"))
+    ax1, ax2 = fig.subplots(1, 2)
+    for k, (c, g) in enumerate(per.groupby("collinearity", sort=True)):
+        for ax, col in ((ax1, "w_err"), (ax2, "rel_mse")):
+            ax.scatter(1 / g["s_min"], g[col], s=18, color=f"C{k}", label=f"collinearity {c:g}")
+    for ax, lab in ((ax1, "max over neurons of |w_hat - w|"), (ax2, "test MSE / Var(y)")):
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("1 / s_m(W)  (smallest singular value of the planted W)")
+        ax.set_ylabel(lab)
+    ax1.legend(fontsize=7)

@@ -1,4 +1,5 @@
-"""awasthi2021 metrics: parameter recovery after Hungarian matching, and test error on fresh rows."""
+"""awasthi2021 metrics: Monte Carlo checks of c_k(b); parameter recovery after Hungarian matching, and test
+error on fresh rows."""
 
 from __future__ import annotations
 
@@ -9,13 +10,42 @@ import numpy as np
 import pandas as pd
 
 from depth2.core.data import get_family
+from depth2.core.hermite import hermite_he, relu_hermite_coeff
 from depth2.core.tensor import match_components
 from depth2.learners.base import Fit
 
 TEST_ROWS = 100_000
+MAX_K = 5
 
 
 def evaluate(dataset: Any, fits: Sequence[Fit], bounds: Mapping[str, Any]) -> pd.DataFrame:
+    """The metrics of one point: :func:`hermite_mc` for the Gaussian draws of experiment 1, else
+    :func:`recovery`."""
+    if dataset.spec.family == "awasthi2021.gaussian_1d":
+        return hermite_mc(dataset)
+    return recovery(dataset, fits, bounds)
+
+
+def hermite_mc(dataset: Any) -> pd.DataFrame:
+    """One row per (replicate, b, k <= MAX_K): the Monte Carlo mean of relu(z + b) He_k(z) over the
+    replicate's n draws, its standard error, the closed form c_k(b) and the z-score of the difference."""
+    rows = []
+    for r in range(dataset.spec.replicates):
+        z = np.concatenate([Xc[:, 0] for Xc, _ in dataset.replicate(r).chunks()])
+        n = z.shape[0]
+        he = [hermite_he(k, z) for k in range(MAX_K + 1)]
+        for b in dataset.hidden["biases"][r]:
+            act = np.maximum(z + b, 0.0)
+            for k in range(MAX_K + 1):
+                v = act * he[k]
+                mc, se = float(v.mean()), float(v.std(ddof=1) / np.sqrt(n))
+                exact = float(relu_hermite_coeff(k, b))
+                rows.append({**dataset.labels, "n": n, "replicate": r, "b": float(b), "k": k, "mc": mc, "se": se,
+                             "exact": exact, "z": (mc - exact) / se if se > 0 else 0.0})
+    return pd.DataFrame(rows)
+
+
+def recovery(dataset: Any, fits: Sequence[Fit], bounds: Mapping[str, Any]) -> pd.DataFrame:
     """One row per (replicate, planted neuron): the matched neuron's |w_hat - w|, |b_hat - b|, |a_hat - a|,
     ``recovered`` (|w_hat - w| <= bounds.recovery_tol) and the replicate's test MSE / Var(y) on fresh rows
     drawn from the dataset's own ``test`` stream."""
