@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import BENCH_DIR, REPO_ROOT, environment, guo2025
+from bench import BENCH_DIR, REPO_ROOT, awasthi2021, environment, guo2025
 from depth2.core.io import dumps
 
 
@@ -48,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
 
     out_dir = args.out.resolve().parent
     section, raw = guo2025.run(args.quick, args.figures.resolve(), out_dir, threads, env["gemm"]["gflops"])
+    section_a, raw_a = awasthi2021.run(args.quick, args.figures.resolve(), out_dir, threads, env["gemm"]["gflops"])
+    section = section + "\n" + section_a
 
     elapsed = time.perf_counter() - t0
     load_end = os.getloadavg() if hasattr(os, "getloadavg") else None
@@ -67,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text.rstrip() + "\n", encoding="utf-8")
     if args.json is not None:
-        args.json.write_text(dumps({"environment": env, "guo2025": raw}) + "\n",
+        args.json.write_text(dumps({"environment": env, "guo2025": raw, "awasthi2021": raw_a}) + "\n",
                              encoding="utf-8")
     print(f"[bench] wrote {args.out} in {elapsed:.0f} s", file=sys.stderr, flush=True)
     return 0
