@@ -11,6 +11,10 @@ environment
 guo2025
     The guo2025 learners: data streaming and the ``sq`` fit as a scaling curve in ``n`` (time and peak
     memory), and the cost of one ``gd`` loss-and-gradient evaluation against torch autograd.
+awasthi2021
+    The implicit Hermite contractions ``T3[g]`` and ``T4[g, h]`` against building the dense empirical tensor
+    and contracting it (ratio, break-even number of contractions, GFLOP/s against GEMM), and our Jennrich /
+    power iteration against tensorly's ``parafac`` on planted dense tensors (time and recovery error).
 """
 
 from __future__ import annotations
