@@ -14,6 +14,7 @@ and implicit data-backed operators (:class:`~depth2.core.moments.HermiteMoments`
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
 import numpy as np
@@ -144,6 +145,19 @@ def _sym_jacobian(V: np.ndarray, lam: np.ndarray, k: int) -> np.ndarray:
     return J.reshape(m**k, m * r)
 
 
+def _distinct_entries(m: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Flat (C-order) indices of the entries i_1 <= ... <= i_k of an m^k tensor, and the square roots of
+    their multiplicities (the number of index permutations that give the same entry)."""
+    from math import factorial
+
+    idx, w = [], []
+    for tup in itertools.combinations_with_replacement(range(m), k):
+        idx.append(int(np.ravel_multi_index(tup, (m,) * k)))
+        counts = np.unique(tup, return_counts=True)[1]
+        w.append(factorial(k) / np.prod([factorial(int(c)) for c in counts]))
+    return np.array(idx, dtype=int), np.sqrt(np.array(w))
+
+
 def joint_refine(V: np.ndarray, tensors: list[np.ndarray], max_nfev: int = 100) -> tuple[np.ndarray, list[np.ndarray]]:
     """Refine shared components of several dense symmetric tensors by nonlinear least squares.
 
@@ -151,6 +165,11 @@ def joint_refine(V: np.ndarray, tensors: list[np.ndarray], max_nfev: int = 100) 
     ``V``, (m, r)) and the weights ``l_t`` (one vector per tensor), starting from ``V`` (e.g. Jennrich's
     output, exact only for noiseless tensors) with weights fitted by linear least squares. The Jacobian is
     analytic. Works on small dense tensors (projected moments: m^3 and m^4 entries).
+
+    The scale of each ``v_i`` is a gauge freedom (``v -> c v``, ``l -> l / c^k``) that leaves the Jacobian
+    rank-deficient and lets a component drift to 0 or infinity; the residual gets ``mu (|v_i|^2 - 1)`` rows,
+    with ``mu`` the tensors' largest entry, to pin it. Should the solver still fail (a non-finite step on a
+    degenerate start), the start is returned unchanged.
 
     Returns (V (m, r) unit columns, [weights per tensor], rescaled to the unit columns).
     """
@@ -164,28 +183,46 @@ def joint_refine(V: np.ndarray, tensors: list[np.ndarray], max_nfev: int = 100) 
     def design(Vn: np.ndarray, k: int) -> np.ndarray:
         return np.stack([dense_symmetric(np.array([1.0]), Vn[:, [i]], k).ravel() for i in range(r)], axis=1)
 
-    lams0 = [np.linalg.lstsq(design(V, k), t, rcond=None)[0] for t, k in zip(flat, orders, strict=True)]
+    lams0 = [np.linalg.lstsq(design(V, k), t.ravel(), rcond=None)[0] for t, k in zip(tensors, orders, strict=True)]
 
     def unpack(theta: np.ndarray):
         Vt = theta[: m * r].reshape(m, r)
         lams = [theta[m * r + j * r : m * r + (j + 1) * r] for j in range(len(tensors))]
         return Vt, lams
 
+    mu = max(float(np.max(np.abs(t))) for t in flat) or 1.0
+    # A symmetric tensor's residual is carried by its C(m + k - 1, k) distinct entries, each weighted by the
+    # square root of its multiplicity: the same objective with m^k / k! times fewer rows (the solver's SVD
+    # of the Jacobian dominates the cost).
+    uniq = [_distinct_entries(m, k) for k in orders]
+    flat = [t[idx] for t, (idx, _) in zip(flat, uniq, strict=True)]
+
     def residual(theta: np.ndarray) -> np.ndarray:
         Vt, lams = unpack(theta)
-        return np.concatenate([design(Vt, k) @ lam - t for t, k, lam in zip(flat, orders, lams, strict=True)])
+        fits = [w * (design(Vt, k)[idx] @ lam - t) for t, k, lam, (idx, w) in zip(flat, orders, lams, uniq,
+                                                                                  strict=True)]
+        return np.concatenate([*fits, mu * (np.sum(Vt * Vt, axis=0) - 1.0)])
 
     def jac(theta: np.ndarray) -> np.ndarray:
         Vt, lams = unpack(theta)
         rows = []
-        for j, (k, lam) in enumerate(zip(orders, lams, strict=True)):
-            block = np.zeros((m**k, len(theta)))
-            block[:, : m * r] = _sym_jacobian(Vt, lam, k)
-            block[:, m * r + j * r : m * r + (j + 1) * r] = design(Vt, k)
-            rows.append(block)
+        for j, (k, lam, (idx, w)) in enumerate(zip(orders, lams, uniq, strict=True)):
+            block = np.zeros((idx.size, len(theta)))
+            block[:, : m * r] = _sym_jacobian(Vt, lam, k)[idx]
+            block[:, m * r + j * r : m * r + (j + 1) * r] = design(Vt, k)[idx]
+            rows.append(w[:, None] * block)
+        gauge = np.zeros((r, len(theta)))
+        for i in range(r):  # d/dv_i of mu (|v_i|^2 - 1) = 2 mu v_i, at the C-order positions of column i
+            gauge[i, i : m * r : r] = 2.0 * mu * Vt[:, i]
+        rows.append(gauge)
         return np.vstack(rows)
 
-    res = least_squares(residual, np.concatenate([V.ravel(), *lams0]), jac=jac, max_nfev=int(max_nfev))
-    Vt, lams = unpack(res.x)
+    theta0 = np.concatenate([V.ravel(), *lams0])
+    try:
+        res = least_squares(residual, theta0, jac=jac, max_nfev=int(max_nfev))
+        theta = res.x if np.all(np.isfinite(res.x)) else theta0
+    except (np.linalg.LinAlgError, ValueError):
+        theta = theta0
+    Vt, lams = unpack(theta)
     norms = np.linalg.norm(Vt, axis=0)
     return Vt / norms, [lam * norms**k for lam, k in zip(lams, orders, strict=True)]
