@@ -85,10 +85,18 @@ def _semantic_checks(cfg: Mapping[str, Any]) -> list[str]:
             cfg.get("awasthi2021", {}).get("experiments", {}).get("bias_sweep", {}).get("learners", []):
         if name not in known:
             errors.append(f"config key 'awasthi2021.experiments': unknown learner {name!r} (allowed: {sorted(known)})")
-    for d, m in cfg.get("awasthi2021", {}).get("experiments", {}).get("recovery_vs_n", {}).get("shapes", []):
-        if m > d:
-            errors.append(f"config key 'awasthi2021.experiments.recovery_vs_n.shapes': (d, m) = ({d}, {m}) needs "
-                          "m <= d (full-rank case)")
+    for exp in ("recovery_vs_n", "baselines"):
+        for d, m in cfg.get("awasthi2021", {}).get("experiments", {}).get(exp, {}).get("shapes", []):
+            if m > d:
+                errors.append(f"config key 'awasthi2021.experiments.{exp}.shapes': (d, m) = ({d}, {m}) needs "
+                              "m <= d (full-rank case)")
+    st = cfg.get("mondelli2019", {}).get("experiments", {}).get("student", {})
+    if st.get("enabled"):
+        from depth2.papers.mondelli2019.experiments import width
+
+        if not any(width(d, q) * d < st["n_fraction"] * d**3 / 6 for d in st["dims"] for q in st["ratios"]):
+            errors.append("config key 'mondelli2019.experiments.student': no (d, ratio) gives r d < n = n_fraction "
+                          "d^3 / 6 (the experiment's regime); raise dims or n_fraction, or lower ratios")
     exps = g.get("experiments", {})
     if g and not any(e.get("enabled") for e in exps.values()):
         errors.append("config key 'guo2025.experiments': every experiment is disabled (empty grid); enable one "

@@ -16,7 +16,8 @@ __all__ = ["Fit", "Learner", "get", "names", "register", "module_of"]
 # One module per learner family; each registers its learners on import. (The registry itself lives in
 # base.py, so that adding a module here changes no learner's code hash.)
 _MODULES = ("depth2.learners.trivial", "depth2.learners.single_relu", "depth2.learners.net_local",
-            "depth2.learners.tensor_nets", "depth2.learners.poly_baselines")
+            "depth2.learners.tensor_nets", "depth2.learners.poly_baselines",
+            "depth2.learners.poly_tensor")
 
 def _load_all() -> None:
     for mod in _MODULES:

@@ -1,0 +1,73 @@
+"""mondelli2019 experiment grids, built from the paper's config section.
+
+Widths are given as ``r / d^1.5`` ratios (the barrier's scale) and rounded to integers per d.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from depth2.papers.spec import Experiment, Point
+
+FAMILY = "mondelli2019.poly_net"
+TENSOR_LEARNERS = ("tensor_jennrich", "tensor_power", "tensor_spectral")
+PROPER = (*TENSOR_LEARNERS, "student_gd")
+# Learners defined for r <= d only (Jennrich needs linearly independent components; our spectral variant
+# rounds a d-dimensional eigenspace): at larger r the power method is the one tensor learner that runs.
+AT_MOST_D = ("tensor_jennrich", "tensor_spectral")
+
+
+def width(d: int, ratio: float) -> int:
+    """r = round(ratio * d^1.5), at least 1."""
+    return max(1, round(float(ratio) * d**1.5))
+
+
+def experiments(cfg: Mapping[str, Any], root: Mapping[str, Any]) -> list[Experiment]:
+    """The enabled mondelli2019 experiments."""
+    ex, reps, lcfg = cfg["experiments"], int(cfg["replicates"]), cfg["learners"]
+    out: list[Experiment] = []
+
+    def add(name: str, title: str, points: list[Point]) -> None:
+        if ex[name]["enabled"]:
+            used = {ln for p in points for ln in p.learners}
+            out.append(Experiment("mondelli2019", name, title, tuple(points),
+                                  {k: dict(lcfg.get(k, {})) for k in sorted(used)}))
+
+    def point(labels: dict, n: int, d: int, r: int, sigma: str, learners) -> Point:
+        return Point(labels=labels, family=FAMILY, n=int(n), d=int(d), replicates=reps,
+                     params={"r": int(r), "sigma": sigma}, learners=tuple(learners), width=int(r))
+
+    e = ex["identities"]
+    add("identities", "Risk identities: Var(y), and the norm-only and linear predictors",
+        [point({"sigma": s, "d": e["d"], "r": r}, e["n"], e["d"], r, s, ["trivial", "norm_only", "ols"])
+         for s in e["sigmas"] for r in e["r"]])
+
+    e = ex["barrier"]
+    pts = []
+    for d in e["dims"]:
+        for ratio in e["ratios"]:
+            r = width(d, ratio)
+            if r > int(e["max_width"]):  # the power method's cost grows like r^2 n d: keep the run bounded
+                continue
+            tensor = [ln for ln in e["learners"] if ln not in AT_MOST_D or r <= d]
+            pts.append(point({"d": d, "ratio": float(ratio), "r": r}, e["n"], d, r, "he3", ["trivial", "ols", *tensor]))
+    add("barrier", "Proper tensor learners against r / d^1.5", pts)
+
+    e = ex["cubic_control"]
+    feats = lambda d: d * (d + 1) * (d + 2) // 6  # noqa: E731  C(d + 2, 3): the degree-3 Hermite features
+    add("cubic_control", "Improper control: ridge on all cubic features against n / C(d + 2, 3)",
+        [point({"d": e["d"], "r": r, "n_over_features": float(q)}, max(10, round(q * feats(e["d"]))), e["d"], r,
+               "he3", ["trivial", "cubic_ridge"]) for r in e["r"] for q in e["n_over_features"]])
+
+    e = ex["student"]
+    pts = []
+    for d in e["dims"]:
+        n = round(float(e["n_fraction"]) * d**3 / 6)
+        for ratio in e["ratios"]:
+            r = width(d, ratio)
+            if r * d < n:  # the regime of the claim: more samples than parameters, far fewer than d^3 / 6
+                pts.append(point({"d": d, "ratio": float(ratio), "r": r}, n, d, r, "he3", ["trivial", "ols",
+                                                                                         "student_gd"]))
+    add("student", "Student network trained by gradient descent against r / d^1.5 (r d < n << d^3 / 6)", pts)
+    return out
