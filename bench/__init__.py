@@ -15,6 +15,10 @@ awasthi2021
     The implicit Hermite contractions ``T3[g]`` and ``T4[g, h]`` against building the dense empirical tensor
     and contracting it (ratio, break-even number of contractions, GFLOP/s against GEMM), and our Jennrich /
     power iteration against tensorly's ``parafac`` on planted dense tensors (time and recovery error).
+mondelli2019
+    The tensor learners ``tensor_jennrich``, ``tensor_power`` and ``tensor_spectral`` against d at
+    r = round(0.05 d^1.5): fit time (with a fitted power law in d), the fit's peak memory (fresh process
+    per fit) next to the size of a dense T3 / T4, and the fraction of planted weights recovered.
 """
 
 from __future__ import annotations
