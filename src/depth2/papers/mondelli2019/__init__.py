@@ -23,9 +23,12 @@ FIGURES = (
     FigureSpec("barrier", ("barrier",), "mondelli2019: proper tensor learners against r / d^1.5",
                "**Paper predicts**: for d^1.5 << r << d^2 no polynomial-time algorithm beats E[y] (risk / Var(y) "
                "= 1). **Plot shows** test risk / Var(y) (left) and the fraction of planted weights recovered "
-               "(right) of Jennrich (r <= d only), the tensor power method and the spectral method, each with a "
-               "joint refinement and a ridge output layer, against r / d^1.5, one colour per d, with least squares "
-               "as the linear baseline. " + TREND, figures.barrier, size=(11.0, 4.5)),
+               "(right) of Jennrich (r <= d only), the tensor power method and a spectral method (top-r "
+               "eigenspace of the d^2 x d flattening of T3, r <= d only: not the Hopkins-Schramm-Shi-Steurer "
+               "lifting, which needs the d^3 tensor or O(n^2) sample pairs), each with a joint refinement and a "
+               "ridge output layer, against r / d^1.5, one colour per d, with least squares as the linear "
+               "baseline; points with r above max_width are left out (d = 100 stops at r = 250). " + TREND,
+               figures.barrier, size=(11.0, 4.5)),
     FigureSpec("weights_vs_risk", ("barrier", "student"), "mondelli2019: risk against weight error",
                "**Paper predicts**: a network generalizes only if its weights are learned accurately. **Plot "
                "shows** every proper fit (tensor learners and student GD) as a point: test risk / Var(y) against "

@@ -12,7 +12,8 @@ from depth2.plotting import line_with_interval, summarize
 
 LABEL = {"trivial": "E[y] (trivial)", "ols": "least squares (linear)", "norm_only": "norm only",
          "tensor_jennrich": "Jennrich", "tensor_power": "power method + refinement",
-         "tensor_spectral": "spectral (HSSS) + refinement", "student_gd": "student GD", "cubic_ridge": "cubic ridge"}
+         "tensor_spectral": "spectral (flattening) + refinement", "student_gd": "student GD",
+         "cubic_ridge": "cubic ridge"}
 MARKER = {"ols": "s", "tensor_jennrich": "^", "tensor_power": "o", "tensor_spectral": "D", "student_gd": "v",
           "cubic_ridge": "o", "norm_only": "x", "trivial": "."}
 
@@ -69,7 +70,7 @@ def barrier(tables: Mapping[str, pd.DataFrame], fig) -> None:
     _against_ratio(ax2, df, "frac_recovered", tensor)
     ax2.set_ylabel("fraction of weights recovered\n(|cos| >= bounds.recovery_cos)")
     ax2.set_ylim(-0.03, 1.03)
-    ax1.legend(fontsize=6, ncol=2)
+    ax1.legend(fontsize=6, ncol=2, loc="center left", bbox_to_anchor=(0.0, 0.7))  # the band between the levels
 
 
 def weights_vs_risk(tables: Mapping[str, pd.DataFrame], fig) -> None:
