@@ -58,7 +58,7 @@ def experiments(cfg: Mapping[str, Any], root: Mapping[str, Any]) -> list[Experim
     feats = lambda d: d * (d + 1) * (d + 2) // 6  # noqa: E731  C(d + 2, 3): the degree-3 Hermite features
     add("cubic_control", "Improper control: ridge on all cubic features against n / C(d + 2, 3)",
         [point({"d": e["d"], "r": r, "n_over_features": float(q)}, max(10, round(q * feats(e["d"]))), e["d"], r,
-               "he3", ["trivial", "cubic_ridge"]) for r in e["r"] for q in e["n_over_features"]])
+               "he3", ["trivial", "ols", "cubic_ridge"]) for r in e["r"] for q in e["n_over_features"]])
 
     e = ex["student"]
     pts = []

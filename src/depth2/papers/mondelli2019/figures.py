@@ -81,6 +81,11 @@ def weights_vs_risk(tables: Mapping[str, pd.DataFrame], fig) -> None:
     for k, (ln, g) in enumerate(df.groupby("learner", sort=True)):
         ax.scatter(np.maximum(g["median_weight_err"], 1e-6), g["rel_risk"], s=16, color=f"C{k}",
                    marker=MARKER.get(ln, "o"), label=LABEL.get(ln, ln), alpha=0.8)
+    ols = pd.concat([tables[e] for e in ("barrier", "student") if e in tables], ignore_index=True)
+    ols = ols[ols["learner"] == "ols"]["rel_risk"]
+    if len(ols):
+        ax.axhline(float(ols.mean()), color="grey", lw=1.0, ls="--",
+                   label=f"least squares (linear), mean over points: {float(ols.mean()):.2f}")
     ax.set_xscale("log")
     ax.set_xlabel("median over planted units of 1 - |cos| (matched)")
     _risk_axes(ax)
@@ -94,6 +99,11 @@ def cubic_control(tables: Mapping[str, pd.DataFrame], fig) -> None:
         s = summarize(g, ["n_over_features"], "rel_risk")
         line_with_interval(ax, s["n_over_features"], s["mean"], s["lo"], s["hi"], label=f"cubic ridge, r={r}",
                            color=f"C{k}")
+        g = df[(df["learner"] == "ols") & (df["r"] == r)]
+        if len(g):
+            s = summarize(g, ["n_over_features"], "rel_risk")
+            line_with_interval(ax, s["n_over_features"], s["mean"], s["lo"], s["hi"],
+                               label=f"least squares (linear), r={r}", color=f"C{k}", marker="s")
     ax.axvline(1.0, color="grey", lw=0.8, ls="--", label="n = C(d+2, 3)")
     ax.set_xscale("log")
     ax.set_xlabel("n / C(d+2, 3)  (samples per degree-3 Hermite feature)")
