@@ -12,6 +12,11 @@ Each model is a pure function ``forward(params, X) -> (n,)`` registered by name;
 * ``radial_poly``: ``sum_k beta[k] (|x|^2 / d)^k``, a function of the norm only; params ``beta`` (K + 1,).
 * ``cubic_poly``: ``c + X w + sum_{j<=k} Q[j, k] x_j x_k + sum_{j<=k<=l} C[j, k, l] x_j x_k x_l`` stored as one
   coefficient vector ``theta`` over the monomials of degree <= 3 in :func:`cubic_features` order.
+* ``erf_net``: ``out(erf(X U + b) w + c)``; params ``U`` (d, width), ``b`` (width,), ``w`` (width,), ``c`` () and
+  ``out`` (), a float code for the output unit (:data:`ERF_NET_OUT`): 0 = ``clip01(z) = min(max(z, 0), 1)``,
+  1 = ``sigmoid(z)``, 2 = ``z`` (linear). ``c`` is 0 for the clipped net (Safran & Lee's Eq. 2 has no output bias).
+* ``one_layer``: ``act(X U + b) w + b0``; params ``U`` (d, width), ``b`` (width,), ``w`` (width,), ``b0`` () and
+  ``act`` (), a float code for the activation (:data:`ONE_LAYER_ACT`): 0 = tanh, 1 = sigmoid, 2 = relu.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 import numpy as np
+from scipy import special
 
 from depth2.core.gaussian import relu
 
@@ -93,3 +99,32 @@ def cubic_features(X: np.ndarray) -> np.ndarray:
 def _cubic_poly(p: Mapping[str, np.ndarray], X: np.ndarray, chunk: int = 4096) -> np.ndarray:
     theta = np.asarray(p["theta"], dtype=float)
     return np.concatenate([cubic_features(X[i : i + chunk]) @ theta for i in range(0, X.shape[0], chunk)])
+
+
+ERF_NET_OUT = {"clip01": 0, "sigmoid": 1, "linear": 2}
+ONE_LAYER_ACT = {"tanh": 0, "sigmoid": 1, "relu": 2}
+
+
+def _code(p: Mapping[str, np.ndarray], key: str, codes: Mapping[str, int]) -> int:
+    code = float(p[key])
+    if code not in codes.values():
+        raise ValueError(f"unknown {key} code {code}; known: {dict(codes)}")
+    return int(code)
+
+
+@register_model("erf_net")
+def _erf_net(p: Mapping[str, np.ndarray], X: np.ndarray, chunk: int = 8192) -> np.ndarray:
+    out = _code(p, "out", ERF_NET_OUT)
+    U, b, w, c = p["U"], p["b"], p["w"], float(p["c"])
+    z = np.concatenate([special.erf(X[i : i + chunk] @ U + b) @ w for i in range(0, X.shape[0], chunk)]) + c
+    if out == 0:
+        return np.clip(z, 0.0, 1.0)
+    return special.expit(z) if out == 1 else z
+
+
+@register_model("one_layer")
+def _one_layer(p: Mapping[str, np.ndarray], X: np.ndarray) -> np.ndarray:
+    act = _code(p, "act", ONE_LAYER_ACT)
+    P = X @ p["U"] + p["b"]
+    H = np.tanh(P) if act == 0 else special.expit(P) if act == 1 else relu(P)
+    return H @ p["w"] + float(p["b0"])
