@@ -62,7 +62,7 @@ from depth2.learners.base import Fit, check_params, register
 
 STRONG_DEFAULTS = {"steps": 2000, "step_scale": 1.0, "max_rows": 20_000, "log_every": 50}
 RF_RIDGE_DEFAULTS = {"ridge": 1e-6, "max_rows": 20_000}
-WEAK_DEFAULTS = {"act": "tanh", "optimizer": "gd", "lr": None, "steps": 2000, "max_rows": 20_000,
+WEAK_DEFAULTS = {"match_strong": False, "act": "tanh", "optimizer": "gd", "lr": None, "steps": 2000, "max_rows": 20_000,
                  "log_every": 50, "power_iters": 100}
 SIGMOID_GN_SCALE = 1.0 / 16.0  # max sigmoid'(z)^2
 ADAM_LR, ADAM_BETAS, ADAM_EPS = 1e-3, (0.9, 0.999), 1e-8
@@ -358,7 +358,9 @@ def gauss_newton_lambda_max(X: np.ndarray, theta: list[np.ndarray], act: str, it
 def fit_weak_net(X, y=None, *, rng: np.random.Generator, width: int = 1, **params) -> Fit:
     """Safran & Lee's Eq. (1) net ``act(X U + b) w + b0``, all parameters trained (module docstring).
 
-    Params: ``act`` ("tanh" | "sigmoid" | "relu"), ``optimizer`` ("gd" | "adam"), ``lr`` (None: ``1 / L0`` for
+    Params: ``match_strong`` (False; True reads ``width`` as a strong net's width and trains the weak width
+    with the same number of trainable parameters, :func:`weak_width_for`), ``act`` ("tanh" | "sigmoid" |
+    "relu"), ``optimizer`` ("gd" | "adam"), ``lr`` (None: ``1 / L0`` for
     GD, 1e-3 for Adam), ``steps`` (2000), ``max_rows`` (20_000), ``log_every`` (50), ``power_iters`` (100).
     ``info``: ``curve_step``/``curve_loss``/``curve_distance`` (``|theta_t - theta_0|``), ``lr``, ``L0`` (GD
     default only), ``diverged``, ``steps_done`` (the returned iterate), ``train_loss``.
@@ -366,6 +368,8 @@ def fit_weak_net(X, y=None, *, rng: np.random.Generator, width: int = 1, **param
     name = "weak_net"
     p = check_params(name, params, WEAK_DEFAULTS)
     r = _int_param(name, "width", width, 1)
+    if p["match_strong"]:  # ``width`` is a strong net's: take the width with as many trainable parameters
+        r = weak_width_for(r, as_samples(X, y).d)
     act = _choice_param(name, "act", p["act"], ONE_LAYER_ACT)
     opt = _choice_param(name, "optimizer", p["optimizer"], {"gd", "adam"})
     steps = _int_param(name, "steps", p["steps"], 0)
@@ -420,3 +424,15 @@ def fit_weak_net(X, y=None, *, rng: np.random.Generator, width: int = 1, **param
                  "rows": int(Xm.shape[0]), "width": r, "trainable_params": (d + 2) * r + 1})
     params_out = {"U": U, "b": b, "w": w, "b0": np.array(float(b0)), "act": np.array(float(ONE_LAYER_ACT[act]))}
     return Fit("one_layer", params_out, info=info)
+
+
+@register("weak_net_sigmoid")
+def fit_weak_net_sigmoid(X, y=None, *, rng: np.random.Generator, width: int = 1, **params) -> Fit:
+    """``weak_net`` with the sigmoid activation."""
+    return fit_weak_net(X, y, rng=rng, width=width, **{**params, "act": "sigmoid"})
+
+
+@register("weak_net_relu")
+def fit_weak_net_relu(X, y=None, *, rng: np.random.Generator, width: int = 1, **params) -> Fit:
+    """``weak_net`` with the ReLU activation."""
+    return fit_weak_net(X, y, rng=rng, width=width, **{**params, "act": "relu"})

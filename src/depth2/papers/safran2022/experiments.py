@@ -1,0 +1,59 @@
+"""safran2022 experiment grids, built from the paper's config section.
+
+Every point's ``width`` is a strong net's width; weak nets are fitted with ``match_strong`` (the same number
+of trainable parameters). On ``sphere_sum`` (D'_d) the radius is the middle of the hard band
+[sqrt(2 - 1/sqrt d), sqrt 2] (outside it the task is trivial); the other laws use ``lam``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from depth2.papers.safran2022.data import hard_band
+from depth2.papers.spec import Experiment, Point
+
+FAMILY = "safran2022.ball"
+STRONG = ("strong_net", "strong_net_sigmoid", "strong_net_linear", "rf_ridge")
+WEAK = ("weak_net", "weak_net_sigmoid", "weak_net_relu")
+
+
+def radius(law: str, d: int, lam: float) -> float:
+    """The ball radius used for ``law`` in dimension d (the hard band's middle for sphere_sum)."""
+    if law == "sphere_sum":
+        lo, hi = hard_band(d)
+        return round((lo + hi) / 2, 6)
+    return float(lam)
+
+
+def experiments(cfg: Mapping[str, Any], root: Mapping[str, Any]) -> list[Experiment]:
+    """The enabled safran2022 experiments."""
+    ex, reps, lcfg = cfg["experiments"], int(cfg["replicates"]), cfg["learners"]
+    strong = dict(lcfg["strong_net"])
+    weak = {**dict(lcfg["weak_net"]), "match_strong": True}
+    lp = {**{k: strong for k in ("strong_net", "strong_net_sigmoid", "strong_net_linear")},
+          "rf_ridge": {"max_rows": int(strong.get("max_rows", 20_000))}, **{k: weak for k in WEAK}, "trivial": {}}
+    out: list[Experiment] = []
+
+    def add(name: str, title: str, points: list[Point]) -> None:
+        if ex[name]["enabled"]:
+            used = {ln for p in points for ln in p.learners}
+            out.append(Experiment("safran2022", name, title, tuple(points), {k: lp[k] for k in sorted(used)}))
+
+    def point(labels: dict, n: int, d: int, law: str, width: int, learners) -> Point:
+        lam = radius(law, d, float(cfg["lam"]))
+        return Point(labels={**labels, "lam": lam}, family=FAMILY, n=int(n), d=int(d), replicates=reps,
+                     params={"law": law, "lam": lam}, learners=tuple(learners), width=int(width))
+
+    e = ex["strong_vs_width"]
+    add("strong_vs_width", "Strong net against width, per radial law",
+        [point({"law": law, "d": e["d"], "width": r}, e["n"], e["d"], law, r, ["strong_net"])
+         for law in e["laws"] for r in e["widths"]])
+    e = ex["weak_vs_strong"]
+    add("weak_vs_strong", "Weak nets and random-feature ridge against the strong net at equal parameters",
+        [point({"d": d}, e["n"], d, e["law"], e["width"], ["strong_net", "rf_ridge", *WEAK]) for d in e["dims"]])
+    e = ex["output_ablation"]
+    add("output_ablation", "Output unit: clipped against sigmoid against linear",
+        [point({"law": law}, e["n"], e["d"], law, e["width"], ["strong_net", "strong_net_sigmoid", "strong_net_linear"])
+         for law in e["laws"]])
+    return out
