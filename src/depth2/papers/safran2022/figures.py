@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import NullFormatter
 
 from depth2.plotting import line_with_interval, summarize
 
@@ -40,6 +41,7 @@ def weak_vs_strong(tables: Mapping[str, pd.DataFrame], fig) -> None:
         line_with_interval(ax, s["d"], s["mean"], s["lo"], s["hi"], label=LABEL.get(ln, ln), color=f"C{k}")
     ax.set_xscale("log")
     ax.set_xticks(sorted(set(df["d"])), [str(v) for v in sorted(set(df["d"]))])
+    ax.xaxis.set_minor_formatter(NullFormatter())  # only the d values run are labelled
     ax.set_xlabel("input dimension d (equal trainable parameters)")
     _rel_axes(ax)
     ax.legend(fontsize=7)
