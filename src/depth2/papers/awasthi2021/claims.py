@@ -131,10 +131,10 @@ def baselines(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any]) -> 
 
 def conditioning(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any]) -> Evidence:
     """Slope of log(max |w_hat - w|) on log(1 / s_m(W)) over seeds and collinearities: positive (95%)."""
-    df = _worst(tables["conditioning"], ["collinearity"])
-    s_min = tables["conditioning"].groupby(["collinearity", "learner", "replicate"])["s_min"].first()
-    df = df[df["learner"] == "hermite_tensor"]
-    x = -np.log(s_min.loc[list(zip(df["collinearity"], df["learner"], df["replicate"], strict=True))].to_numpy())
+    df = tables["conditioning"]
+    df = df[df["learner"] == "hermite_tensor"].groupby(["collinearity", "replicate"], as_index=False).agg(
+        w_err=("w_err", "max"), s_min=("s_min", "first"))  # s_m(W) is one value per planted network
+    x = -np.log(df["s_min"].to_numpy(float))
     fit = slope_interval(x, np.log(df["w_err"].to_numpy(float)))
     if fit is None:
         return Evidence(INCONCLUSIVE, "n/a", "n/a", "fewer than 3 fits or a single s_m(W)")
