@@ -41,7 +41,8 @@ def _nonincreasing(curve, tol: float = 1e-12) -> bool:
 
 
 def test_learners_register():
-    assert {"strong_net", "strong_net_sigmoid", "strong_net_linear", "rf_ridge", "weak_net"} <= set(_REGISTRY)
+    assert {"strong_net", "strong_net_sigmoid", "strong_net_linear", "rf_ridge", "weak_net", "weak_net_adam"} <= set(
+        _REGISTRY)
 
 
 def test_strong_net_learns_the_ball_with_monotone_gd(ball, strong_fit):
@@ -263,3 +264,50 @@ def test_gd_on_a_planted_strong_net_recovers_its_loss():
     np.testing.assert_allclose(fit.params["U"], U)
     assert fit.info["train_loss"] <= 1e-6
     assert np.max(np.abs(fit.params["w"] - w_star)) <= 0.01
+
+
+
+def test_weak_net_line_search_decreases_and_respects_movement_bound():
+    """Armijo steps: the training loss never increases, and |theta_t - theta_0| <= sqrt(F0 sum eta / c)
+    at every logged step (the bound follows from the sufficient-decrease condition)."""
+    X, y = _ball(1500, 3)
+    fit = bn.fit_weak_net(X, y, rng=np.random.default_rng(4), width=12, steps=300, optimizer="gd_ls",
+                          log_every=10)
+    info = fit.info
+    assert np.all(np.diff(info["curve_loss"]) <= 1e-15)
+    assert info["curve_loss"][-1] < 0.8 * info["curve_loss"][0]
+    bound = np.sqrt(info["F0"] * np.asarray(info["curve_eta_sum"]) / info["armijo"])
+    moved = np.asarray(info["curve_distance"])
+    assert np.all(moved <= bound + 1e-12)
+    assert moved[-1] > 0.05 * bound[-1]  # the bound is not vacuous by orders of magnitude here
+    assert info["backtracks"] >= 0 and info["optimizer"] == "gd_ls"
+
+
+def test_traces_score_the_final_model_and_the_path():
+    """trace=True keeps the parameters at each logged step; the last one is the returned model."""
+    X, y = _ball(800, 5)
+    weak = bn.fit_weak_net(X, y, rng=np.random.default_rng(5), width=6, steps=40, log_every=20, trace=True,
+                           optimizer="adam")
+    assert weak.params["trace_U"].shape == (3, D, 6) and weak.params["trace_b0"].shape == (3,)
+    np.testing.assert_array_equal(weak.params["trace_U"][-1], weak.params["U"])
+    np.testing.assert_array_equal(weak.params["trace_U"][0] != weak.params["U"], True)
+    strong = bn.fit_strong_net(X, y, rng=np.random.default_rng(6), width=30, steps=40, log_every=20, trace=True)
+    assert strong.params["trace_w"].shape == (3, 30)
+    np.testing.assert_array_equal(strong.params["trace_w"][-1], strong.params["w"])
+    from depth2.papers.safran2022.metrics import _path_predictions
+
+    path = _path_predictions(strong, X)
+    np.testing.assert_allclose(path[:, -1], strong.predict(X), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(np.mean((path - y[:, None]) ** 2, axis=0), strong.info["curve_loss"], atol=1e-12)
+    wpath = _path_predictions(weak, X)
+    np.testing.assert_allclose(np.mean((wpath - y[:, None]) ** 2, axis=0), weak.info["curve_loss"], atol=1e-12)
+
+
+def test_weak_net_adam_is_registered_and_uses_adam():
+    X, y = _ball(300, 6)
+    fit = bn.fit_weak_net_adam(X, y, rng=np.random.default_rng(7), width=4, steps=5)
+    assert fit.info["optimizer"] == "adam"
+    with pytest.raises(ValueError, match="armijo"):
+        bn.fit_weak_net(X, y, rng=np.random.default_rng(7), width=4, steps=5, armijo=1.5)
+    with pytest.raises(ValueError, match="trace"):
+        bn.fit_strong_net(X, y, rng=np.random.default_rng(7), width=4, steps=5, trace="yes")

@@ -62,3 +62,19 @@ def _ablation(clipped: float) -> pd.DataFrame:
 def test_clipped_beats_linear_passes_and_fails():
     assert C.clipped_beats_linear({"output_ablation": _ablation(0.2)}, BOUNDS).verdict == SUPPORTED
     assert C.clipped_beats_linear({"output_ablation": _ablation(0.7)}, BOUNDS).verdict == NOT_SUPPORTED
+
+
+def test_movement_bound_without_gd_rows_is_inconclusive():
+    df = _movement(0.1, 0.1).assign(bound=np.nan)  # Adam only: the bound does not apply
+    assert C.movement_bound({"movement": df}, BOUNDS).verdict == "inconclusive"
+
+
+def test_predicates_read_the_final_step_of_traced_fits():
+    """A traced fit has one row per logged step; only the last step is the fitted model."""
+    path = []
+    for step, v in ((0, 2.0), (500, 0.9), (1000, 0.2)):  # starts far above the bound, ends below it
+        path.append(_strong(v).assign(step=step))
+    df = pd.concat(path, ignore_index=True)
+    assert C.strong_learns({"strong_vs_width": df}, BOUNDS).verdict == SUPPORTED
+    reverse = pd.concat([p.assign(step=1000 - p["step"]) for p in path], ignore_index=True)
+    assert C.strong_learns({"strong_vs_width": reverse}, BOUNDS).verdict == NOT_SUPPORTED

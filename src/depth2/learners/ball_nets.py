@@ -60,10 +60,10 @@ from depth2.core.data import as_samples
 from depth2.core.models import ERF_NET_OUT, ONE_LAYER_ACT
 from depth2.learners.base import Fit, check_params, register
 
-STRONG_DEFAULTS = {"steps": 2000, "step_scale": 1.0, "max_rows": 20_000, "log_every": 50}
+STRONG_DEFAULTS = {"steps": 2000, "step_scale": 1.0, "max_rows": 20_000, "log_every": 50, "trace": False}
 RF_RIDGE_DEFAULTS = {"ridge": 1e-6, "max_rows": 20_000}
 WEAK_DEFAULTS = {"match_strong": False, "act": "tanh", "optimizer": "gd", "lr": None, "steps": 2000, "max_rows": 20_000,
-                 "log_every": 50, "power_iters": 100}
+                 "log_every": 50, "power_iters": 100, "armijo": 0.5, "trace": False}
 SIGMOID_GN_SCALE = 1.0 / 16.0  # max sigmoid'(z)^2
 ADAM_LR, ADAM_BETAS, ADAM_EPS = 1e-3, (0.9, 0.999), 1e-8
 _CACHE_BYTES = 1_500_000  # row block of Xt kept in cache between the two GEMVs of a GD step
@@ -204,7 +204,7 @@ def readout_loss_grad(Xt: np.ndarray, y: np.ndarray, w: np.ndarray, c: float, ou
     return sse / n, g, gc / n
 
 
-def _readout_gd(Xt, y, w, c, out, *, eta, steps, log_every, train_c):
+def _readout_gd(Xt, y, w, c, out, *, eta, steps, log_every, train_c, snaps=None):
     n, r = Xt.shape
     spans = _spans(n, r)
     g = np.zeros(r)
@@ -214,6 +214,8 @@ def _readout_gd(Xt, y, w, c, out, *, eta, steps, log_every, train_c):
         if t % log_every == 0 or t == steps:
             curve_step.append(t)
             curve_loss.append(loss)
+            if snaps is not None:
+                snaps.append((w.copy(), c))
         if t == steps:
             break
         w -= eta * g
@@ -229,6 +231,9 @@ def _fit_strong(name: str, out: str, X, y, rng, width, params) -> Fit:
     log_every = _int_param(name, "log_every", p["log_every"], 1)
     max_rows = _int_param(name, "max_rows", p["max_rows"], 1)
     step_scale = _float_param(name, "step_scale", p["step_scale"])
+    if not isinstance(p["trace"], bool):
+        raise ValueError(f"{name}: parameter 'trace' must be true or false, got {p['trace']!r}")
+    snaps: list | None = [] if p["trace"] else None
     Xm, ym = _rows(X, y, max_rows)
     U, b, w = draw_hidden(rng, Xm.shape[1], r)
     Xt = erf_features(Xm, U, b)
@@ -236,13 +241,17 @@ def _fit_strong(name: str, out: str, X, y, rng, width, params) -> Fit:
     L_hat = 2.0 * gram_lambda_max(Xt, with_bias=train_c)
     L_step = L_hat * (SIGMOID_GN_SCALE if out == "sigmoid" else 1.0)
     eta = step_scale / L_step
-    w, c, info = _readout_gd(Xt, ym, w, 0.0, out, eta=eta, steps=steps, log_every=log_every, train_c=train_c)
+    w, c, info = _readout_gd(Xt, ym, w, 0.0, out, eta=eta, steps=steps, log_every=log_every, train_c=train_c,
+                             snaps=snaps)
     info.update({"L_hat": L_hat, "L_step": L_step, "step": eta, "steps": steps, "rows": int(Xm.shape[0]),
                  "width": r, "trainable_params": r + int(train_c), "output": out})
     if out == "clip01":
         z = Xt @ w
         info["active_fraction"] = float(np.mean((z > 0) & (z < 1)))
     params_out = {"U": U, "b": b, "w": w, "c": np.array(float(c)), "out": np.array(float(ERF_NET_OUT[out]))}
+    if snaps is not None:  # the readout at every logged step, for test error along the GD path
+        params_out["trace_w"] = np.array([sw for sw, _ in snaps])
+        params_out["trace_c"] = np.array([float(sc) for _, sc in snaps])
     return Fit("erf_net", params_out, info=info)
 
 
@@ -251,7 +260,8 @@ def fit_strong_net(X, y=None, *, rng: np.random.Generator, width: int = 1, **par
     """Safran & Lee's Eq. (2) net: frozen Assumption-7 erf layer, clipped output, ``w`` by GD (module docstring).
 
     Params: ``steps`` (2000), ``step_scale`` (1.0; step ``step_scale / L_hat``), ``max_rows`` (20_000),
-    ``log_every`` (50). ``info``: ``curve_step``/``curve_loss`` (training MSE), ``L_hat``, ``step``,
+    ``log_every`` (50), ``trace`` (False: True stores ``w`` and ``c`` at every logged step as ``trace_w`` (T, r)
+    and ``trace_c`` (T,)). ``info``: ``curve_step``/``curve_loss`` (training MSE), ``L_hat``, ``step``,
     ``train_loss``, ``active_fraction`` (rows with ``0 < w . xt < 1`` at the end).
     """
     return _fit_strong("strong_net", "clip01", X, y, rng, width, params)
@@ -354,16 +364,53 @@ def gauss_newton_lambda_max(X: np.ndarray, theta: list[np.ndarray], act: str, it
     return float(lam)
 
 
+def _distance(theta: list[np.ndarray], theta0: list[np.ndarray]) -> float:
+    return float(np.sqrt(sum(float(np.sum((a - a0) ** 2)) for a, a0 in zip(theta, theta0, strict=True))))
+
+
+def _step(theta: list[np.ndarray], grads: list[np.ndarray], eta: float) -> list[np.ndarray]:
+    return [a - eta * g for a, g in zip(theta, grads, strict=True)]
+
+
+def _backtrack(X, y, theta, loss, grads, act, eta, c):
+    """One Armijo step: the largest ``eta * 2^-j`` with ``F(theta - eta g) <= F(theta) - c eta |g|^2``.
+
+    Returns ``(theta', loss', grads', eta_accepted, trials)``; ``eta' = 0`` (no move) when 60 halvings fail, which
+    only happens at a stationary point or through rounding."""
+    g2 = sum(float(np.sum(g * g)) for g in grads)
+    for trial in range(1, 61):
+        cand = _step(theta, grads, eta)
+        closs, cgrads = one_layer_loss_grad(X, y, cand, act)
+        if np.isfinite(closs) and closs <= loss - c * eta * g2:
+            return cand, closs, cgrads, eta, trial
+        eta *= 0.5
+    return theta, loss, grads, 0.0, 60
+
+
 @register("weak_net")
 def fit_weak_net(X, y=None, *, rng: np.random.Generator, width: int = 1, **params) -> Fit:
     """Safran & Lee's Eq. (1) net ``act(X U + b) w + b0``, all parameters trained (module docstring).
 
     Params: ``match_strong`` (False; True reads ``width`` as a strong net's width and trains the weak width
     with the same number of trainable parameters, :func:`weak_width_for`), ``act`` ("tanh" | "sigmoid" |
-    "relu"), ``optimizer`` ("gd" | "adam"), ``lr`` (None: ``1 / L0`` for
-    GD, 1e-3 for Adam), ``steps`` (2000), ``max_rows`` (20_000), ``log_every`` (50), ``power_iters`` (100).
-    ``info``: ``curve_step``/``curve_loss``/``curve_distance`` (``|theta_t - theta_0|``), ``lr``, ``L0`` (GD
-    default only), ``diverged``, ``steps_done`` (the returned iterate), ``train_loss``.
+    "relu"), ``optimizer`` ("gd" | "gd_ls" | "adam"), ``lr`` (None: ``1 / L0`` for GD and the first trial step
+    of ``gd_ls``, 1e-3 for Adam), ``steps`` (2000), ``max_rows`` (20_000), ``log_every`` (50), ``power_iters``
+    (100), ``armijo`` (0.5, the sufficient-decrease constant ``c`` of ``gd_ls``), ``trace`` (False: True stores
+    the parameters at every logged step as ``trace_U`` (T, d, r), ``trace_b`` (T, r), ``trace_w`` (T, r),
+    ``trace_b0`` (T,), NaN after a divergence, so that test error can be measured along the path).
+
+    ``gd_ls`` is gradient descent with a backtracking (Armijo) line search: each step tries ``1.5`` times the
+    previous accepted step and halves it until ``F(theta - eta g) <= F(theta) - c eta |g|^2``. Summing that
+    inequality gives ``sum_t eta_t |g_t|^2 <= F(theta_0) / c`` and, by Cauchy-Schwarz,
+
+        |theta_T - theta_0| <= sum_t eta_t |g_t| <= sqrt(F(theta_0) sum_t eta_t / c),
+
+    the movement bound of Safran & Lee's Theorem 3 with the measured steps (for a constant step ``eta < 2 / L`` the
+    descent lemma gives ``c = 1 - eta L / 2`` and the paper's ``sqrt(T eta F(theta_0) / (1 - eta L / 2))``).
+
+    ``info``: ``curve_step``/``curve_loss``/``curve_distance`` (``|theta_t - theta_0|``)/``curve_eta_sum``
+    (``sum_{s < t} eta_s``, GD variants), ``F0``, ``armijo``, ``lr``, ``L0`` (GD default only), ``diverged``,
+    ``steps_done`` (the returned iterate), ``backtracks`` (``gd_ls``: rejected trial steps), ``train_loss``.
     """
     name = "weak_net"
     p = check_params(name, params, WEAK_DEFAULTS)
@@ -371,10 +418,16 @@ def fit_weak_net(X, y=None, *, rng: np.random.Generator, width: int = 1, **param
     if p["match_strong"]:  # ``width`` is a strong net's: take the width with as many trainable parameters
         r = weak_width_for(r, as_samples(X, y).d)
     act = _choice_param(name, "act", p["act"], ONE_LAYER_ACT)
-    opt = _choice_param(name, "optimizer", p["optimizer"], {"gd", "adam"})
+    opt = _choice_param(name, "optimizer", p["optimizer"], {"gd", "gd_ls", "adam"})
     steps = _int_param(name, "steps", p["steps"], 0)
     log_every = _int_param(name, "log_every", p["log_every"], 1)
     power_iters = _int_param(name, "power_iters", p["power_iters"], 1)
+    armijo = _float_param(name, "armijo", p["armijo"])
+    if armijo >= 1:
+        raise ValueError(f"{name}: parameter 'armijo' must lie in (0, 1), got {armijo!r}")
+    trace = p["trace"]
+    if not isinstance(trace, bool):
+        raise ValueError(f"{name}: parameter 'trace' must be true or false, got {trace!r}")
     lr = None if p["lr"] is None else _float_param(name, "lr", p["lr"])
     Xm, ym = _rows(X, y, _int_param(name, "max_rows", p["max_rows"], 1))
     d = Xm.shape[1]
@@ -382,7 +435,7 @@ def fit_weak_net(X, y=None, *, rng: np.random.Generator, width: int = 1, **param
              np.sqrt(2.0 / (r + 1)) * rng.standard_normal(r), np.array(0.0)]
     info: dict = {}
     if lr is None:
-        if opt == "gd":
+        if opt in ("gd", "gd_ls"):
             info["L0"] = gauss_newton_lambda_max(Xm, theta, act, power_iters, rng)
             lr = 1.0 / info["L0"]
         else:
@@ -391,38 +444,62 @@ def fit_weak_net(X, y=None, *, rng: np.random.Generator, width: int = 1, **param
     prev, prev_loss = theta0, np.nan
     m1 = [np.zeros_like(t) for t in theta]
     m2 = [np.zeros_like(t) for t in theta]
-    (beta1, beta2), curve_step, curve_loss, curve_dist = ADAM_BETAS, [], [], []
-    diverged, t = False, 0
+    (beta1, beta2), curve_step, curve_loss, curve_dist, curve_eta = ADAM_BETAS, [], [], [], []
+    logged = sorted(set(range(0, steps + 1, log_every)) | {steps})
+    snaps: list[list[np.ndarray]] = []
+    diverged, t, eta_sum, eta, backtracks = False, 0, 0.0, lr, 0
     with np.errstate(over="ignore", invalid="ignore"):
+        loss, grads = one_layer_loss_grad(Xm, ym, theta, act)
+        F0 = loss
         for t in range(steps + 1):
-            loss, grads = one_layer_loss_grad(Xm, ym, theta, act)
             if not np.isfinite(loss):
                 diverged, theta, loss, t = True, prev, prev_loss, t - 1
                 break
             if t % log_every == 0 or t == steps:
                 curve_step.append(t)
                 curve_loss.append(loss)
-                curve_dist.append(float(np.sqrt(sum(float(np.sum((a - a0) ** 2)) for a, a0 in zip(theta, theta0,
-                                                                                                   strict=True)))))
+                curve_dist.append(_distance(theta, theta0))
+                curve_eta.append(eta_sum if opt != "adam" else float("nan"))
+                if trace:
+                    snaps.append([a.copy() for a in theta])
             if t == steps:
                 break
-            prev, prev_loss = [a.copy() for a in theta], loss
+            prev, prev_loss = theta, loss
             if opt == "gd":
-                for a, g in zip(theta, grads, strict=True):
-                    a -= lr * g
+                theta = _step(theta, grads, lr)
+                eta_sum += lr
+            elif opt == "gd_ls":
+                theta, loss, grads, eta_acc, trials = _backtrack(Xm, ym, theta, loss, grads, act, 1.5 * eta, armijo)
+                backtracks += trials - 1
+                eta = eta_acc if eta_acc > 0 else eta
+                eta_sum += eta_acc
+                continue
             else:
                 k = t + 1
+                theta = [a.copy() for a in theta]
                 for a, g, m, v in zip(theta, grads, m1, m2, strict=True):
                     m *= beta1
                     m += (1 - beta1) * g
                     v *= beta2
                     v += (1 - beta2) * g * g
                     a -= lr * (m / (1 - beta1**k)) / (np.sqrt(v / (1 - beta2**k)) + ADAM_EPS)
+            loss, grads = one_layer_loss_grad(Xm, ym, theta, act)
     U, b, w, b0 = theta
-    info.update({"curve_step": curve_step, "curve_loss": curve_loss, "curve_distance": curve_dist, "lr": lr,
-                 "diverged": diverged, "steps_done": t, "train_loss": float(loss), "optimizer": opt, "act": act,
-                 "rows": int(Xm.shape[0]), "width": r, "trainable_params": (d + 2) * r + 1})
+    info.update({"curve_step": curve_step, "curve_loss": curve_loss, "curve_distance": curve_dist,
+                 "curve_eta_sum": curve_eta, "F0": float(F0), "armijo": armijo, "lr": lr, "diverged": diverged,
+                 "steps_done": t, "train_loss": float(loss), "optimizer": opt, "act": act, "rows": int(Xm.shape[0]),
+                 "width": r, "trainable_params": (d + 2) * r + 1})
+    if opt == "gd_ls":
+        info["backtracks"] = backtracks
     params_out = {"U": U, "b": b, "w": w, "b0": np.array(float(b0)), "act": np.array(float(ONE_LAYER_ACT[act]))}
+    if trace:
+        T = len(logged)
+        shapes = {"trace_U": (d, r), "trace_b": (r,), "trace_w": (r,), "trace_b0": ()}
+        for j, (key, shape) in enumerate(shapes.items()):
+            arr = np.full((T, *shape), np.nan)
+            for i, snap in enumerate(snaps):
+                arr[i] = snap[j]
+            params_out[key] = arr
     return Fit("one_layer", params_out, info=info)
 
 
@@ -436,3 +513,9 @@ def fit_weak_net_sigmoid(X, y=None, *, rng: np.random.Generator, width: int = 1,
 def fit_weak_net_relu(X, y=None, *, rng: np.random.Generator, width: int = 1, **params) -> Fit:
     """``weak_net`` with the ReLU activation."""
     return fit_weak_net(X, y, rng=rng, width=width, **{**params, "act": "relu"})
+
+
+@register("weak_net_adam")
+def fit_weak_net_adam(X, y=None, *, rng: np.random.Generator, width: int = 1, **params) -> Fit:
+    """``weak_net`` trained by Adam (tanh unless ``act`` says otherwise)."""
+    return fit_weak_net(X, y, rng=rng, width=width, **{**params, "optimizer": "adam"})

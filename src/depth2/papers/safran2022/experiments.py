@@ -3,6 +3,10 @@
 Every point's ``width`` is a strong net's width; weak nets are fitted with ``match_strong`` (the same number
 of trainable parameters). On ``sphere_sum`` (D'_d) the radius is the middle of the hard band
 [sqrt(2 - 1/sqrt d), sqrt 2] (outside it the task is trivial); the other laws use ``lam``.
+
+Fits that figures follow along their GD path are trained with ``trace=True`` (their parameters at every logged
+step are kept and scored): the strong net in ``strong_vs_width`` and ``heavy_tails``, both weak nets in
+``movement``.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from depth2.papers.spec import Experiment, Point
 FAMILY = "safran2022.ball"
 STRONG = ("strong_net", "strong_net_sigmoid", "strong_net_linear", "rf_ridge")
 WEAK = ("weak_net", "weak_net_sigmoid", "weak_net_relu")
+TRACED = {"trace": True}
 
 
 def radius(law: str, d: int, lam: float) -> float:
@@ -32,13 +37,15 @@ def experiments(cfg: Mapping[str, Any], root: Mapping[str, Any]) -> list[Experim
     strong = dict(lcfg["strong_net"])
     weak = {**dict(lcfg["weak_net"]), "match_strong": True}
     lp = {**{k: strong for k in ("strong_net", "strong_net_sigmoid", "strong_net_linear")},
-          "rf_ridge": {"max_rows": int(strong.get("max_rows", 20_000))}, **{k: weak for k in WEAK}, "trivial": {}}
+          "rf_ridge": {"max_rows": int(strong.get("max_rows", 20_000))}, **{k: weak for k in WEAK},
+          "weak_net_adam": {k: v for k, v in weak.items() if k != "optimizer"}, "trivial": {}}
     out: list[Experiment] = []
 
-    def add(name: str, title: str, points: list[Point]) -> None:
+    def add(name: str, title: str, points: list[Point], override: Mapping[str, dict] | None = None) -> None:
         if ex[name]["enabled"]:
             used = {ln for p in points for ln in p.learners}
-            out.append(Experiment("safran2022", name, title, tuple(points), {k: lp[k] for k in sorted(used)}))
+            params = {k: {**lp[k], **(override or {}).get(k, {})} for k in sorted(used)}
+            out.append(Experiment("safran2022", name, title, tuple(points), params))
 
     def point(labels: dict, n: int, d: int, law: str, width: int, learners) -> Point:
         lam = radius(law, d, float(cfg["lam"]))
@@ -46,9 +53,11 @@ def experiments(cfg: Mapping[str, Any], root: Mapping[str, Any]) -> list[Experim
                      params={"law": law, "lam": lam}, learners=tuple(learners), width=int(width))
 
     e = ex["strong_vs_width"]
-    add("strong_vs_width", "Strong net against width, per radial law",
-        [point({"law": law, "d": e["d"], "width": r}, e["n"], e["d"], law, r, ["strong_net"])
-         for law in e["laws"] for r in e["widths"]])
+    grid = [(law, e["d"], r) for law in e["laws"] for r in e["widths"]]
+    grid += [(law, d, e["dims_width"]) for law in e["laws"] for d in e["dims"] if d != e["d"]]
+    add("strong_vs_width", "Strong net against width, GD steps and d, per radial law",
+        [point({"law": law, "d": d, "width": r}, e["n"], d, law, r, ["strong_net"]) for law, d, r in grid],
+        {"strong_net": TRACED})
     e = ex["weak_vs_strong"]
     add("weak_vs_strong", "Weak nets and random-feature ridge against the strong net at equal parameters",
         [point({"d": d}, e["n"], d, e["law"], e["width"], ["strong_net", "rf_ridge", *WEAK]) for d in e["dims"]])
@@ -56,4 +65,17 @@ def experiments(cfg: Mapping[str, Any], root: Mapping[str, Any]) -> list[Experim
     add("output_ablation", "Output unit: clipped against sigmoid against linear",
         [point({"law": law}, e["n"], e["d"], law, e["width"], ["strong_net", "strong_net_sigmoid", "strong_net_linear"])
          for law in e["laws"]])
+    e = ex["movement"]
+    add("movement", "Weak-net GD on D'_d: weight movement against the bound",
+        [point({"d": d}, e["n"], d, "sphere_sum", e["width"], ["weak_net", "weak_net_adam"]) for d in e["dims"]],
+        {"weak_net": {**TRACED, "optimizer": "gd_ls"}, "weak_net_adam": TRACED})
+    e = ex["heavy_tails"]
+    add("heavy_tails", "GD stability under heavy-tailed inputs",
+        [point({"law": law}, e["n"], e["d"], law, e["width"], ["strong_net", "weak_net_relu"]) for law in e["laws"]],
+        {"strong_net": TRACED, "weak_net_relu": {**TRACED, "optimizer": "gd"}})
+    e = ex["eldan_shamir_sweep"]
+    top = max(e["widths"])
+    add("eldan_shamir_sweep", "D_d: the best weak net over widths against the strong net, against d",
+        [point({"d": d, "width": r}, e["n"], d, "eldan_shamir", r, ["strong_net", "weak_net"] if r == top
+               else ["weak_net"]) for d in e["dims"] for r in e["widths"]])
     return out

@@ -1,0 +1,762 @@
+"""Exact empirical-risk minimization for small ReLU networks (goel2021, "Exact solver").
+
+Model and loss. ``f(x) = sum_j s_j relu(<v_j, x>)`` with signs ``s_j = +-1`` (output weights fold into ``v_j`` up
+to their sign) and ``L(V) = (1/n) sum_i (f(x_i) - y_i)^2``. A bias is a constant coordinate appended to ``x``
+(the learner :func:`fit_exact` does it when ``bias=True``).
+
+Activation patterns. On the closed cone where every unit's pattern on the patterned points is fixed
+(``<x_i, v_j> >= 0`` active, ``<= 0`` inactive; equality is allowed on both sides, so the closed cells cover
+``R^d`` and the minimum over cells is the global minimum) ``f(x_i)`` is linear in ``V`` and the loss is a convex
+quadratic: one convex QP per pattern. Not every point needs a pattern. With all signs ``+`` a point with
+``y_i <= 0`` contributes ``(P_i - y_i)^2``, ``P_i = sum_j relu(z_ij) >= 0 >= y_i``: an increasing convex function of
+a convex one, i.e. a convex term, written exactly with one slack,
+
+    (P_i - y_i)^2 = min { (t_i - y_i)^2 : t_i >= 0, t_i >= sum_{j in J} z_ij for every set of units J },
+
+because ``P_i = max_J sum_{j in J} z_ij``. So only the points with ``y_i > 0`` are patterned (with all signs ``-``:
+those with ``y_i < 0``). Mixed signs: the ``+`` units are patterned on ``y_i > 0``, the ``-`` units on ``y_i <= 0``
+(primary patterns); a point with ``y_i > 0`` active in some ``+`` unit is then also patterned in the ``-`` units, and
+a point with ``y_i <= 0`` active in some ``-`` unit in the ``+`` units (secondary patterns, refinements of the
+primary cell); every remaining term is convex (``(M_i + y_i)^2`` with ``y_i >= 0`` or ``(P_i - y_i)^2`` with
+``y_i <= 0``) and gets a slack as above.
+
+Cells (:func:`count_cells`). The realizable patterns of one unit are the cells of the central arrangement
+``{v : <x_i, v> = 0}`` of its patterned points. Fast path: linearly independent normals (e.g. the coordinate
+hyperplanes ``e_v`` of the reductions) give all ``2^m`` sign vectors. In general the arrangement is built
+hyperplane by hyperplane (deletion-restriction): the cells that hyperplane ``H_h`` cuts correspond one to one to
+the cells of the arrangement induced on ``H_h`` by ``H_1..H_{h-1}`` (enumerated recursively in one dimension
+less; two dimensions are sorted by angle); an interior point ``q`` of such a restricted cell gives interior
+points ``q +- delta x_h`` of both halves (``delta`` half the distance along ``x_h`` to the nearest earlier
+hyperplane). Every final cell contains such a point generated at the last step that cut it, so the distinct
+sign vectors of all candidate points (those on no hyperplane) are exactly the cells. Parallel normals are merged
+and rank-deficient normals are projected onto their span first, so degenerate data are handled exactly (up to
+the floating-point tests ``|<x_i, p>| > 1e-12`` on unit vectors). No list of all ``2^m`` sign patterns is formed.
+For ``m`` hyperplanes in general position in ``R^r`` there are ``2 sum_{i<r} C(m-1, i)`` cells.
+
+QP per pattern (least squares with linear inequality constraints, LSI). Variables ``x = (vec V, t)``; objective
+``|E x - f|^2`` with ``E = diag(E_V, I)``: rows of ``E_V`` are ``sum_j s_j [i active in j] (e_j (x) x_i)`` for fully
+patterned points, the slack rows carry the targets ``s y_i``. A ridge ``eps |vec V - anchor|^2`` (``eps = 1e-10``
+times the mean squared row norm) makes ``E`` of full column rank; with ``E_V = Q R``, ``xi = R x - Q^T f`` the
+problem becomes a least-distance program ``min |xi|^2, G R^{-1} xi >= h'`` (Lawson-Hanson), solved as the
+nonnegative least squares ``min_{u >= 0} |[G R^{-1}; h'^T]^T u - e_{p+1}|`` (:func:`scipy.optimize.nnls`), with
+``xi = -r_{1:p} / r_{p+1}`` for the residual ``r``. Constraints are generated lazily (cutting planes): solve with a
+working set of pattern constraints and slacks, add every violated pattern constraint, every convex point with
+``P_i > 0`` that has no slack yet and every violated slack constraint, and re-solve; each relaxation is a lower
+bound and a feasible relaxed optimum is the cell optimum, so the loop is exact and finite. The working set of the
+previous pattern seeds the next one. The ridge costs at most ``eps |V*|^2`` in the loss (usually ``O(eps^2)``); the
+best patterns are polished by proximal-point iterations (``anchor`` = the previous solution), which remove it.
+Every reported loss is recomputed from the returned weights by the forward map.
+
+Branch and bound over ``k`` units. A leaf is one pattern per unit (multisets of cells for units of equal sign,
+since permuting them changes nothing). Lower bound of a leaf without solving its QP: every point with ``y_i > 0``
+that is inactive in all ``+`` units has ``f(x_i) <= 0`` and pays at least ``y_i^2`` (symmetrically ``y_i < 0`` and the
+``-`` units). Leaves are sorted by (bound, number of active pairs) and the search stops at the first bound
+``>= best - atol`` (``atol = tol (1 + best)``; ``tol`` relative). The incumbent starts at ``V = 0``. With signs not
+given, every sign vector up to permutation is searched with a shared incumbent. Exact up to ``tol`` and to the
+floating-point tests above; the running time is exponential (in ``k`` and ``d``) by design.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import math
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy import linalg
+from scipy.optimize import nnls
+
+from depth2.core.data import as_samples
+from depth2.learners.base import Fit, check_params, register
+
+log = logging.getLogger(__name__)
+
+EXACT_DEFAULTS: dict[str, Any] = {"bias": True, "signs": None, "time_budget": None, "tol": 1e-9}
+_ON_TOL = 1e-12  # |<x_i, p>| on unit vectors below which a candidate point counts as on hyperplane i
+_PAR_TOL = 1e-14  # 1 - |<a, b>| below which unit normals a, b count as the same hyperplane
+_RANK_TOL = 1e-10  # relative singular-value cut-off for the rank of a set of normals
+_RIDGE = 1e-10  # ridge eps, relative to the mean squared row norm of X
+_CHUNK = 1 << 21  # leaves per sorted block (one block: global order and early stop)
+_MAX_ROUNDS = 60  # cutting-plane rounds before the full constraint set is used
+_POLISH_ITERS = 40
+_LOG_EVERY_S = 1.0
+
+
+# ---------------------------------------------------------------- public result
+
+
+@dataclass
+class ExactResult:
+    """Result of :func:`exact_relu_erm`.
+
+    Attributes
+    ----------
+    V : ndarray, shape (d, k)
+        Weights; ``f(x) = sum_j signs[j] relu(<V[:, j], x>)``.
+    signs : ndarray, shape (k,)
+        Output signs, +-1 (float).
+    loss : float
+        Mean squared error ``(1/n) sum_i (f(x_i) - y_i)^2`` of ``V`` (recomputed by the forward map).
+    cells : int
+        Leaf patterns whose QP was solved.
+    cells_total : int or None
+        Leaf patterns in the symmetry-reduced search space (pruned ones included), summed over the sign vectors
+        searched; None when a mixed sign vector was searched (its refinements are generated on the fly).
+    pruned : int
+        Leaf patterns skipped by the lower bound (pure sign vectors only).
+    timed_out : bool
+        True if ``time_budget`` ran out: ``V`` is then the best found so far, not a certified optimum.
+    seconds : float
+        Wall-clock time.
+    """
+
+    V: np.ndarray
+    signs: np.ndarray
+    loss: float
+    cells: int
+    cells_total: int | None
+    pruned: int
+    timed_out: bool
+    seconds: float
+
+
+# ---------------------------------------------------------------- validation
+
+
+def _check_xy(X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
+    if X.ndim != 2 or X.shape[0] < 1 or X.shape[1] < 1:
+        raise ValueError(f"X must be a 2-D array (n, d) with n, d >= 1, got shape {X.shape}")
+    if y.shape != (X.shape[0],):
+        raise ValueError(f"y must have shape ({X.shape[0]},) to match X, got {y.shape}")
+    if not (np.isfinite(X).all() and np.isfinite(y).all()):
+        raise ValueError("X and y must be finite (found NaN or inf)")
+    return X, y
+
+
+def _check_width(width: Any) -> int:
+    if isinstance(width, bool) or not isinstance(width, int | np.integer) or width < 1:
+        raise ValueError(f"width must be an integer >= 1, got {width!r}")
+    return int(width)
+
+
+def _check_signs(signs: Any, width: int) -> np.ndarray | None:
+    if signs is None:
+        return None
+    s = np.asarray(signs, dtype=float).ravel()
+    if s.shape != (width,) or not np.all(np.isin(s, (-1.0, 1.0))):
+        raise ValueError(f"signs must be None or a sequence of {width} values in {{+1, -1}} (one per unit, "
+                         f"width={width}), got {signs!r}")
+    return s
+
+
+def _check_budget(time_budget: Any) -> float | None:
+    if time_budget is None:
+        return None
+    ok = isinstance(time_budget, int | float | np.integer | np.floating) and not isinstance(time_budget, bool)
+    if not ok or not np.isfinite(time_budget) or time_budget <= 0:
+        raise ValueError(f"time_budget must be None or a finite number of seconds > 0, got {time_budget!r}")
+    return float(time_budget)
+
+
+def _check_tol(tol: Any) -> float:
+    ok = isinstance(tol, int | float | np.integer | np.floating) and not isinstance(tol, bool)
+    if not ok or not np.isfinite(tol) or not 0 < tol <= 1e-3:
+        raise ValueError(f"tol must be a number in (0, 1e-3], got {tol!r}")
+    return float(tol)
+
+
+# ---------------------------------------------------------------- arrangement cells
+
+
+def _unit_rows(N: np.ndarray) -> np.ndarray:
+    return N / np.linalg.norm(N, axis=1, keepdims=True)
+
+
+def _distinct(N: np.ndarray) -> np.ndarray:
+    """Indices of one representative per hyperplane among unit normals ``N`` (m, r): rows equal up to sign
+    describe the same hyperplane."""
+    m = N.shape[0]
+    if m <= 1:
+        return np.arange(m)
+    same = np.abs(N @ N.T) >= 1.0 - _PAR_TOL
+    return np.flatnonzero(same.argmax(axis=1) == np.arange(m))
+
+
+def _perp_basis(v: np.ndarray) -> np.ndarray:
+    """Orthonormal basis (r, r - 1) of ``v^perp`` for a unit vector ``v`` (columns 2.. of a Householder
+    reflection that maps ``e_1`` to ``-+v``)."""
+    u = v.copy()
+    u[0] += 1.0 if v[0] >= 0 else -1.0
+    H = np.eye(v.size) - (2.0 / (u @ u)) * np.outer(u, u)
+    return H[:, 1:]
+
+
+def _cells_2d(N: np.ndarray) -> np.ndarray:
+    """Interior points (2m, 2) of the 2m sectors cut by m >= 1 distinct lines through 0 (unit normals N)."""
+    beta = np.sort(np.mod(np.arctan2(N[:, 1], N[:, 0]) + 0.5 * np.pi, np.pi))  # directions of the lines
+    mid = 0.5 * (beta + np.roll(beta, -1))
+    mid[-1] = 0.5 * (beta[-1] + beta[0] + np.pi)
+    ang = np.concatenate([mid, mid + np.pi])
+    return np.column_stack([np.cos(ang), np.sin(ang)])
+
+
+def _cell_points(N: np.ndarray) -> np.ndarray:
+    """One interior point (unit vector) per cell of the central arrangement with unit normals ``N`` (m, r), given
+    pairwise distinct (non-parallel) rows. Returns (cells, r)."""
+    m, r = N.shape
+    if m == 0:
+        return np.eye(1, r)
+    _, sv, Vt = np.linalg.svd(N, full_matrices=False)
+    rank = int(np.sum(sv > _RANK_TOL * sv[0]))
+    if rank < r:  # not essential: cells = cells in span(N) x its complement
+        B = Vt[:rank].T
+        P = _cell_points(_unit_rows(N @ B)) @ B.T
+        return _unit_rows(P)
+    if m == r:  # independent normals: every sign vector is a cell
+        S = np.array(list(itertools.product((1.0, -1.0), repeat=m)))
+        return _unit_rows(np.linalg.solve(N, S.T).T)
+    if r == 2:
+        return _cells_2d(N)
+    cands = []
+    for h in range(m):
+        v = N[h]
+        B = _perp_basis(v)
+        R = _unit_rows(N[:h] @ B)  # the earlier hyperplanes restricted to H_h (none parallel to it)
+        Q = _unit_rows(_cell_points(R[_distinct(R)]) @ B.T)
+        if h:
+            a = np.abs(N[:h] @ Q.T)
+            b = np.abs(N[:h] @ v)
+            cut = b > 1e-15
+            delta = 0.5 * np.min(a[cut] / b[cut, None], axis=0) if cut.any() else np.ones(len(Q))
+            delta = np.minimum(delta, 1.0)[:, None]
+        else:
+            delta = np.ones((len(Q), 1))
+        cands.append(Q + delta * v)
+        cands.append(Q - delta * v)
+    P = _unit_rows(np.vstack(cands))
+    S = N @ P.T
+    ok = np.all(np.abs(S) > _ON_TOL, axis=0)
+    P, S = P[ok], S[:, ok]
+    _, first = np.unique(np.packbits(S > 0, axis=0).T, axis=0, return_index=True)
+    return P[np.sort(first)]
+
+
+def _cell_patterns(Xs: np.ndarray) -> np.ndarray:
+    """Activation patterns (cells, m) bool (True = ``<x_i, v> > 0``) of the cells of the arrangement of the rows
+    of ``Xs`` (m, d); zero rows are False (their hyperplane is the whole space)."""
+    m, d = Xs.shape
+    norms = np.linalg.norm(Xs, axis=1)
+    nz = norms > 0
+    if not nz.any():
+        return np.zeros((1, m), dtype=bool)
+    N = Xs[nz] / norms[nz, None]
+    P = _cell_points(N[_distinct(N)])
+    out = np.zeros((len(P), m), dtype=bool)
+    out[:, nz] = (N @ P.T).T > 0
+    return out
+
+
+def count_cells(X: np.ndarray) -> int:
+    """Number of cells (open regions) of the central arrangement ``{v in R^d : <x_i, v> = 0}`` of the rows of ``X``.
+
+    Parameters
+    ----------
+    X : ndarray, shape (n, d)
+        Normals; zero rows and repeated directions add no cell.
+
+    Returns
+    -------
+    int
+        ``2 sum_{i<d} C(n-1, i)`` for ``n`` normals in general position in ``R^d``; fewer for degenerate ones
+        (e.g. ``2^n`` for ``n <= d`` independent normals).
+    """
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2 or X.shape[1] < 1:
+        raise ValueError(f"X must be a 2-D array (n, d) with d >= 1, got shape {X.shape}")
+    if not np.isfinite(X).all():
+        raise ValueError("X must be finite (found NaN or inf)")
+    return int(len(_cell_patterns(X)))
+
+
+# ---------------------------------------------------------------- one leaf: convex QP
+
+
+@dataclass
+class _Leaf:
+    """Structure of one leaf (fixed patterns): linear rows, constants, pattern constraints, slack candidates."""
+
+    act: np.ndarray  # (n, k) int8: 1 active, 0 inactive, -1 not patterned
+    lin: np.ndarray  # indices of points whose output is linear (fully patterned, some unit active)
+    coef: np.ndarray  # (len(lin), k) output coefficients s_j [active]
+    const: float  # sum of y_i^2 over fully patterned points active nowhere
+    slack: np.ndarray  # indices of convex (slack) points
+    sunits: np.ndarray  # (len(slack), k) bool: the units of the slack term
+    starget: np.ndarray  # (len(slack),) slack target sigma y_i <= 0
+
+
+class _Solver:
+    """Exact per-leaf QP (LSI -> LDP -> NNLS with cutting planes) for fixed data and signs."""
+
+    def __init__(self, X: np.ndarray, y: np.ndarray, s: np.ndarray, tol: float):
+        self.X, self.y, self.s = X, y, s
+        self.n, self.d = X.shape
+        self.k = len(s)
+        self.plus = s > 0
+        self.eps = _RIDGE * max(float(np.mean(np.sum(X * X, axis=1))), 1e-300)
+        self.ztol = tol * max(1.0, float(np.max(np.abs(y))))
+        self.warm_pat: np.ndarray | None = None  # (n, k) bool working pattern constraints of the last leaf
+        self.warm_slack: dict[int, set[int]] = {}  # point -> unit-set bitmasks of its slack constraints
+
+    def leaf(self, act: np.ndarray) -> _Leaf:
+        s, plus, y = self.s, self.plus, self.y
+        pat, A = act >= 0, act == 1
+        pat_p, pat_m = pat[:, plus].all(axis=1), pat[:, ~plus].all(axis=1)
+        act_p, act_m = A[:, plus].any(axis=1), A[:, ~plus].any(axis=1)
+        full = pat_p & pat_m
+        lin_mask = full & (act_p | act_m)
+        const_mask = full & ~lin_mask
+        sp = ~pat_p & pat_m & ~act_m  # (P_i - y_i)^2, y_i <= 0
+        sm = ~pat_m & pat_p & ~act_p  # (M_i + y_i)^2, y_i >= 0
+        if not np.all(full | sp | sm):
+            raise AssertionError("internal: a point is neither fully patterned nor convex")
+        slack = np.flatnonzero(sp | sm)
+        sunits = np.where(sp[slack, None], plus[None, :], ~plus[None, :])
+        starget = np.where(sp[slack], y[slack], -y[slack])
+        lin = np.flatnonzero(lin_mask)
+        coef = A[lin].astype(float) * s
+        return _Leaf(act, lin, coef, float(y[const_mask] @ y[const_mask]), slack, sunits, starget)
+
+    # -- the LSI solve for a working set
+
+    def _solve_working(self, L: _Leaf, Rinv, w0, ft_full, wpat, S, Sj):
+        """One LDP/NNLS solve. ``wpat`` (n, k) bool working pattern constraints; ``S`` slack points (list, in
+        order), ``Sj`` their unit-set bitmasks. Returns (w, t)."""
+        X, d, k = self.X, self.d, self.k
+        pw, ns = d * k, len(S)
+        p = pw + ns
+        rows, rhs = [], []
+        ii, jj = np.nonzero(wpat)
+        if ii.size:
+            sg = np.where(L.act[ii, jj] == 1, 1.0, -1.0)
+            C = np.zeros((ii.size, pw))
+            for j in range(k):
+                sel = jj == j
+                C[sel, j * d:(j + 1) * d] = sg[sel, None] * X[ii[sel]]
+            Aw = C @ Rinv
+            rows.append(np.hstack([Aw, np.zeros((ii.size, ns))]))
+            rhs.append(-(C @ w0))
+        if ns:
+            ft = ft_full[S]
+            for pos, i in enumerate(S):
+                for J in Sj[pos]:
+                    a = np.zeros(pw)
+                    for j in range(k):
+                        if J >> j & 1:
+                            a[j * d:(j + 1) * d] = X[i]
+                    row = np.zeros(p)
+                    row[:pw] = -(a @ Rinv)
+                    row[pw + pos] = 1.0
+                    rows.append(row[None, :])
+                    rhs.append(np.array([a @ w0 - ft[pos]]))
+            T0 = np.zeros((ns, p))
+            T0[np.arange(ns), pw + np.arange(ns)] = 1.0
+            rows.append(T0)
+            rhs.append(-ft)
+        else:
+            ft = np.zeros(0)
+        if rows:
+            G = np.vstack(rows)
+            h = np.concatenate(rhs)
+        else:
+            G, h = np.zeros((0, p)), np.zeros(0)
+        if h.size == 0 or np.all(h <= 0):
+            xi = np.zeros(p)
+        else:
+            M = np.vstack([G.T, h[None, :]])
+            e = np.zeros(p + 1)
+            e[-1] = 1.0
+            u, _ = nnls(M, e, maxiter=max(50, 10 * M.shape[1]))
+            r = M @ u - e
+            if abs(r[-1]) < 1e-300:  # cannot happen: x = 0 is feasible
+                raise RuntimeError("internal: least-distance program reported infeasible")
+            xi = -r[:p] / r[-1]
+        w = Rinv @ xi[:pw] + w0
+        t = xi[pw:] + ft
+        return w, t
+
+    def solve(self, L: _Leaf, anchor: np.ndarray | None = None) -> tuple[float, np.ndarray]:
+        """Minimize the loss over the leaf's closed cell (ridge ``eps |w - anchor|^2``). Returns the true sum of
+        squared errors of the solution and ``V`` (d, k)."""
+        X, y, d, k = self.X, self.y, self.d, self.k
+        pw = d * k
+        El = (L.coef[:, :, None] * X[L.lin][:, None, :]).reshape(len(L.lin), pw)
+        se = math.sqrt(self.eps)
+        E = np.vstack([El, se * np.eye(pw)])
+        f = np.concatenate([y[L.lin], se * anchor if anchor is not None else np.zeros(pw)])
+        Q, R = np.linalg.qr(E)
+        g = Q.T @ f
+        Rinv = linalg.solve_triangular(R, np.eye(pw))
+        w0 = Rinv @ g
+        ft_full = np.zeros(self.n)
+        ft_full[L.slack] = L.starget
+        pat = L.act >= 0
+        wpat = (self.warm_pat & pat) if self.warm_pat is not None else np.zeros_like(pat)
+        slack_pos = {int(i): q for q, i in enumerate(L.slack)}
+        S, Sj = [], []
+        for i, Js in self.warm_slack.items():
+            q = slack_pos.get(i)
+            if q is None:
+                continue
+            umask = sum(1 << j for j in range(k) if L.sunits[q, j])
+            Js2 = {J for J in Js if J & ~umask == 0}
+            if Js2:
+                S.append(i)
+                Sj.append(Js2)
+        sg = np.where(L.act == 1, 1.0, -1.0)
+        full_set = False
+        for rnd in range(_MAX_ROUNDS + 1):
+            w, t = self._solve_working(L, Rinv, w0, ft_full, wpat, S, Sj)
+            W = w.reshape(k, d).T
+            Z = X @ W
+            if full_set:
+                break
+            viol = pat & (sg * Z < -self.ztol) & ~wpat
+            added = bool(viol.any())
+            wpat |= viol
+            if L.slack.size:
+                Zs = np.where(L.sunits, Z[L.slack], 0.0)
+                v = np.maximum(Zs, 0.0).sum(axis=1)
+                inS = {i: q for q, i in enumerate(S)}
+                for q in np.flatnonzero(v > self.ztol):
+                    i = int(L.slack[q])
+                    Jstar = sum(1 << j for j in range(k) if Zs[q, j] > 0)
+                    pos = inS.get(i)
+                    if pos is None:
+                        S.append(i)
+                        Sj.append({Jstar})
+                        added = True
+                    elif t[pos] < v[q] - self.ztol and Jstar not in Sj[pos]:
+                        Sj[pos].add(Jstar)
+                        added = True
+            if not added:
+                break
+            if rnd == _MAX_ROUNDS - 1:  # safety net: the complete constraint set
+                log.debug("exact: cutting planes did not settle; solving with all constraints")
+                wpat = pat.copy()
+                S = [int(i) for i in L.slack]
+                Sj = []
+                for q in range(len(S)):
+                    units = [j for j in range(k) if L.sunits[q, j]]
+                    Sj.append({sum(1 << j for j in c) for r_ in range(1, len(units) + 1)
+                               for c in itertools.combinations(units, r_)})
+                full_set = True
+        self.warm_pat = wpat
+        self.warm_slack = {i: set(J) for i, J in zip(S, Sj, strict=True)}
+        F = np.maximum(Z, 0.0) @ self.s
+        res = F - y
+        return float(res @ res), W
+
+    def polish(self, L: _Leaf, W: np.ndarray) -> tuple[float, np.ndarray]:
+        """Proximal-point iterations ``anchor <- w`` on one leaf: removes the ridge bias. Returns the best
+        (true loss, V) seen, starting from ``W``."""
+        F = np.maximum(self.X @ W, 0.0) @ self.s - self.y
+        best, bestW = float(F @ F), W
+        w = W.T.ravel().copy()
+        for _ in range(_POLISH_ITERS):
+            val, W2 = self.solve(L, anchor=w)
+            w2 = W2.T.ravel()
+            step = float(np.linalg.norm(w2 - w))
+            w = w2
+            if val < best:
+                best, bestW = val, W2
+            if step <= 1e-13 * (1.0 + float(np.linalg.norm(w))):
+                break
+        return best, bestW
+
+
+# ---------------------------------------------------------------- branch and bound
+
+
+def _multisets(P: int, k: int) -> np.ndarray:
+    """All non-decreasing index tuples (M, k) over range(P) (multisets of size k)."""
+    if k == 0:
+        return np.zeros((1, 0), dtype=np.int64)
+    if k == 1:
+        return np.arange(P, dtype=np.int64)[:, None]
+    parts = []
+    for i in range(P):
+        rest = _multisets(P - i, k - 1) + i
+        parts.append(np.hstack([np.full((len(rest), 1), i, dtype=np.int64), rest]))
+    return np.vstack(parts) if parts else np.zeros((0, k), dtype=np.int64)
+
+
+def _multiset_chunks(P: int, k: int, limit: int):
+    """Yield the multisets of size k over range(P) in lexicographic order, in blocks of at most about ``limit``
+    rows (a block is one fixed prefix's completions, or several whole prefixes)."""
+    total = math.comb(P + k - 1, k) if k else 1
+    if total <= limit or k <= 1:
+        yield _multisets(P, k)
+        return
+    buf, size = [], 0
+    for i in range(P):
+        for block in _multiset_chunks(P - i, k - 1, limit):
+            blk = np.hstack([np.full((len(block), 1), i, dtype=np.int64), block + i])
+            buf.append(blk)
+            size += len(blk)
+            if size >= limit:
+                yield np.vstack(buf)
+                buf, size = [], 0
+    if buf:
+        yield np.vstack(buf)
+
+
+class _Search:
+    """Shared state of one :func:`exact_relu_erm` call: incumbent, counters, clock, budget, log."""
+
+    def __init__(self, X, y, tol, time_budget, k):
+        self.X, self.y, self.tol, self.k = X, y, tol, k
+        self.t0 = time.perf_counter()
+        self.deadline = None if time_budget is None else self.t0 + time_budget
+        self.best = float(y @ y)  # V = 0
+        self.bestV = np.zeros((X.shape[1], k))
+        self.bests = np.ones(k)
+        self.cands: list[tuple[float, np.ndarray, np.ndarray, np.ndarray]] = []  # near-best leaves to polish
+        self.cells = 0
+        self.pruned = 0
+        self.total: int | None = 0
+        self.timed_out = False
+        self.next_log = self.t0 + _LOG_EVERY_S
+
+    def atol(self) -> float:
+        return self.tol * (1.0 + self.best)
+
+    def out_of_time(self) -> bool:
+        if self.deadline is not None and time.perf_counter() > self.deadline:
+            self.timed_out = True
+        return self.timed_out
+
+    def progress(self, done: int, total: int | None, label: str) -> None:
+        now = time.perf_counter()
+        if now >= self.next_log:
+            self.next_log = now + _LOG_EVERY_S
+            log.info("exact %s: %d/%s leaves in block, %d QPs, best SSE %.6g, %.1f s", label, done,
+                     "?" if total is None else total, self.cells, self.best, now - self.t0)
+
+    def offer(self, val: float, W: np.ndarray, s: np.ndarray, act: np.ndarray) -> None:
+        if val < self.best:
+            self.best, self.bestV, self.bests = val, W, s.copy()
+        margin = 1e-7 * (1.0 + self.best)
+        if val <= self.best + margin:
+            self.cands.append((val, W, s.copy(), act.copy()))
+            self.cands = sorted((c for c in self.cands if c[0] <= self.best + margin), key=lambda c: c[0])[:8]
+
+
+def _group_cells(X: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """Activation patterns (cells, len(idx)) of one unit on the points ``idx``."""
+    if idx.size == 0:
+        return np.zeros((1, 0), dtype=bool)
+    return _cell_patterns(X[idx])
+
+
+def _search_signs(st: _Search, s: np.ndarray) -> None:
+    """Branch and bound over the leaves of one sign vector (sorted: + units first)."""
+    X, y = st.X, st.y
+    n = X.shape[0]
+    k = len(s)
+    plus = s > 0
+    kp, km = int(plus.sum()), int((~plus).sum())
+    mixed = kp > 0 and km > 0
+    prim_p = np.flatnonzero(y > 0) if kp else np.zeros(0, dtype=np.int64)
+    prim_m = np.flatnonzero(y <= 0 if mixed else y < 0) if km else np.zeros(0, dtype=np.int64)
+    solver = _Solver(X, y, s, st.tol)
+    label = "".join("+" if v > 0 else "-" for v in s)
+    if mixed:  # one arrangement over all points serves both groups' primary and secondary patterns
+        full = _group_cells(X, np.arange(n))
+        cp, inv_p = np.unique(full[:, prim_p], axis=0, return_inverse=True)
+        cm, inv_m = np.unique(full[:, prim_m], axis=0, return_inverse=True)
+        inv_p, inv_m = inv_p.ravel(), inv_m.ravel()
+    else:
+        full = None
+        cp = _group_cells(X, prim_p) if kp else np.zeros((1, 0), dtype=bool)
+        cm = _group_cells(X, prim_m) if km else np.zeros((1, 0), dtype=bool)
+    yp2 = y[prim_p] ** 2
+    ym2 = np.where(y[prim_m] < 0, y[prim_m] ** 2, 0.0)
+    log.info("exact %s: %d + cells on %d points, %d - cells on %d points", label, len(cp), prim_p.size, len(cm),
+             prim_m.size)
+    Tm_all = _multisets(len(cm), km)
+    n_m = len(Tm_all)
+    if mixed:
+        st.total = None
+    elif st.total is not None:
+        st.total += (math.comb(len(cp) + kp - 1, kp) if kp else 1) * n_m
+    limit_p = max(1, _CHUNK // max(1, n_m))
+    refine_cache: dict[tuple[int, int, bytes], np.ndarray] = {}
+
+    def refinements(group: int, cell: int, needed: np.ndarray) -> np.ndarray:
+        """Patterns (r, len(needed)) of the full cells inside primary cell ``cell`` on the points ``needed``."""
+        key = (group, cell, needed.tobytes())
+        out = refine_cache.get(key)
+        if out is None:
+            members = inv_p == cell if group == 0 else inv_m == cell
+            out = np.unique(full[members][:, needed], axis=0)
+            refine_cache[key] = out
+        return out
+
+    for Tp in _multiset_chunks(len(cp), kp, limit_p):
+        # all (plus tuple, minus tuple) pairs of this block
+        ip = np.repeat(np.arange(len(Tp)), n_m)
+        im = np.tile(np.arange(n_m), len(Tp))
+        cov_p = np.zeros((len(Tp), prim_p.size), dtype=bool)
+        for j in range(kp):
+            cov_p |= cp[Tp[:, j]]
+        cov_m = np.zeros((n_m, prim_m.size), dtype=bool)
+        for j in range(km):
+            cov_m |= cm[Tm_all[:, j]]
+        lb = ((~cov_p).astype(float) @ yp2)[ip] + ((~cov_m).astype(float) @ ym2)[im]
+        nact = cp[Tp].sum(axis=(1, 2))[ip] + cm[Tm_all].sum(axis=(1, 2))[im]
+        order = np.lexsort((nact, lb))
+        nblock = len(order)
+        for pos, o in enumerate(order):
+            if lb[o] >= st.best - st.atol():
+                if not mixed:
+                    st.pruned += nblock - pos
+                break
+            if st.out_of_time():
+                return
+            st.progress(pos, nblock, label)
+            tp, tm = Tp[ip[o]], Tm_all[im[o]]
+            act = np.full((n, k), -1, dtype=np.int8)
+            for j in range(kp):
+                act[prim_p, j] = cp[tp[j]]
+            for j in range(km):
+                act[prim_m, kp + j] = cm[tm[j]]
+            if not mixed:
+                L = solver.leaf(act)
+                val, W = solver.solve(L)
+                st.cells += 1
+                st.offer(val, W, s, act)
+                continue
+            # mixed: secondary patterns (refinements of the primary cells)
+            need_m = prim_p[act[prim_p, :kp].max(axis=1) == 1] if kp else prim_p[:0]
+            need_p = prim_m[act[prim_m, kp:].max(axis=1) == 1] if km else prim_m[:0]
+            opts = [refinements(0, int(tp[j]), need_p) for j in range(kp)]
+            opts += [refinements(1, int(tm[j]), need_m) for j in range(km)]
+            prim_ids = list(tp) + list(tm)
+            for choice in itertools.product(*[range(len(o_)) for o_ in opts]):
+                # symmetry: units of one sign with the same primary cell take refinements in order
+                if any(plus[a] == plus[a + 1] and prim_ids[a] == prim_ids[a + 1] and choice[a] > choice[a + 1]
+                       for a in range(k - 1)):
+                    continue
+                if st.out_of_time():
+                    return
+                act2 = act.copy()
+                for j in range(k):
+                    cols = need_p if plus[j] else need_m
+                    act2[cols, j] = opts[j][choice[j]]
+                L = solver.leaf(act2)
+                val, W = solver.solve(L)
+                st.cells += 1
+                st.offer(val, W, s, act2)
+
+
+def _sign_vectors(k: int) -> list[np.ndarray]:
+    """Every sign vector up to permutation, + units first: (+..+), (+..+-), ..., (-..-)."""
+    return [np.array([1.0] * a + [-1.0] * (k - a)) for a in range(k, -1, -1)]
+
+
+def exact_relu_erm(X: np.ndarray, y: np.ndarray, *, width: int = 1, signs: Any = None,
+                   time_budget: float | None = None, tol: float = 1e-9) -> ExactResult:
+    """Exact least-squares fit of ``f(x) = sum_j s_j relu(<v_j, x>)`` (module docstring for the method).
+
+    Parameters
+    ----------
+    X : ndarray, shape (n, d)
+        Inputs (append a constant column for a bias).
+    y : ndarray, shape (n,)
+        Labels.
+    width : int
+        Number of units ``k >= 1``. The cost grows like (number of cells)^k.
+    signs : sequence of k values in {+1, -1}, optional
+        Output signs. None: every sign vector up to permutation of units of equal sign (``k + 1`` of them).
+    time_budget : float, optional
+        Seconds; when exceeded the search stops cleanly and the best weights found so far are returned with
+        ``timed_out=True``. None: no limit.
+    tol : float
+        Relative tolerance in (0, 1e-3] of the feasibility tests and of pruning (a leaf is skipped when its lower
+        bound is ``>= best - tol (1 + best)`` in sum-of-squares units).
+
+    Returns
+    -------
+    ExactResult
+        ``V`` (d, k), ``signs`` (k,), ``loss`` (mean squared error), ``cells``, ``cells_total``, ``pruned``,
+        ``timed_out``, ``seconds``.
+    """
+    X, y = _check_xy(X, y)
+    k = _check_width(width)
+    s = _check_signs(signs, k)
+    budget = _check_budget(time_budget)
+    tol = _check_tol(tol)
+    n = X.shape[0]
+    # the search wants + units first: sort a given sign vector, map the columns back at the end
+    order = np.argsort(-s, kind="stable") if s is not None else np.arange(k)
+    vectors = [s[order]] if s is not None else _sign_vectors(k)
+    st = _Search(X, y, tol, budget, k)
+    st.bests = vectors[0].copy()
+    for sv in vectors:
+        _search_signs(st, sv)
+        if st.timed_out:
+            break
+    # polish the near-best leaves (ridge bias), then report the best true loss
+    for val, W, sg, act in list(st.cands):
+        if val > st.best + 1e-7 * (1.0 + st.best):
+            continue
+        solver = _Solver(X, y, sg, tol)
+        v2, W2 = solver.polish(solver.leaf(act), W)
+        if v2 < st.best:
+            st.best, st.bestV, st.bests = v2, W2, sg
+    V, sg = np.empty_like(st.bestV), np.empty(k)
+    V[:, order], sg[order] = st.bestV, st.bests
+    F = np.maximum(X @ V, 0.0) @ sg - y
+    loss = float(F @ F) / n
+    seconds = time.perf_counter() - st.t0
+    log.info("exact: loss %.6g (MSE), %d QPs, %s leaves, %d pruned, %.2f s%s", loss, st.cells,
+             "?" if st.total is None else st.total, st.pruned, seconds, " (timed out)" if st.timed_out else "")
+    return ExactResult(V=V, signs=sg.astype(float), loss=loss, cells=st.cells, cells_total=st.total,
+                       pruned=st.pruned, timed_out=st.timed_out, seconds=seconds)
+
+
+# ---------------------------------------------------------------- learner
+
+
+@register("exact")
+def fit_exact(X, y=None, *, rng: np.random.Generator, width: int = 1, **params) -> Fit:
+    """Exact ERM for a width-``k`` ReLU net ``sum_j a_j relu(<W_j, x> + b_j)``, ``a_j = +-1`` (:func:`exact_relu_erm`).
+
+    ``rng`` is accepted for the learner interface and unused: the method is deterministic.
+    Params: ``bias`` (True: a constant coordinate 1 is appended and its weight becomes ``b``; False: ``b = 0``),
+    ``signs`` (None: all sign vectors), ``time_budget`` (seconds or None), ``tol`` (1e-9). All rows of ``X`` are
+    used (the cost is exponential; subsample before calling). ``info``: ``loss`` (training MSE), ``cells``,
+    ``cells_total``, ``pruned``, ``timed_out``, ``seconds``, ``width``, ``bias``.
+    """
+    name = "exact"
+    p = check_params(name, params, EXACT_DEFAULTS)
+    if not isinstance(p["bias"], bool | np.bool_):
+        raise ValueError(f"{name}: parameter 'bias' must be True or False, got {p['bias']!r}")
+    k = _check_width(width)
+    S = as_samples(X, y)
+    Xm, ym = S.materialize(0, S.n)
+    Xm, ym = np.asarray(Xm, dtype=float), np.asarray(ym, dtype=float)
+    d = Xm.shape[1]
+    Xa = np.hstack([Xm, np.ones((Xm.shape[0], 1))]) if p["bias"] else Xm
+    res = exact_relu_erm(Xa, ym, width=k, signs=p["signs"], time_budget=p["time_budget"], tol=p["tol"])
+    W = res.V[:d].copy()
+    b = res.V[d].copy() if p["bias"] else np.zeros(k)
+    info = {"loss": res.loss, "train_loss": res.loss, "cells": res.cells, "cells_total": res.cells_total,
+            "pruned": res.pruned, "timed_out": res.timed_out, "seconds": res.seconds, "width": k,
+            "bias": bool(p["bias"]), "rng_used": False}
+    return Fit("relu_net", {"a": res.signs.copy(), "W": W, "b": b}, info=info)
