@@ -19,6 +19,10 @@ mondelli2019
     The tensor learners ``tensor_jennrich``, ``tensor_power`` and ``tensor_spectral`` against d at
     r = round(0.05 d^1.5): fit time (with a fitted power law in d), the fit's peak memory (fresh process
     per fit) next to the size of a dense T3 / T4, and the fraction of planted weights recovered.
+safran2022
+    One GD step of the strong net (frozen erf features, clipped output) against torch CPU float64 (autograd and a
+    hand-written step) over the width, achieved GFLOP/s against GEMM, and the default ``strong_net`` fit at
+    r = 1600, n = 2e4, d = 10.
 """
 
 from __future__ import annotations

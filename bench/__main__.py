@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import BENCH_DIR, REPO_ROOT, awasthi2021, environment, guo2025, mondelli2019
+from bench import BENCH_DIR, REPO_ROOT, awasthi2021, environment, guo2025, mondelli2019, safran2022
 from depth2.core.io import dumps
 
 
@@ -50,7 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     section, raw = guo2025.run(args.quick, args.figures.resolve(), out_dir, threads, env["gemm"]["gflops"])
     section_a, raw_a = awasthi2021.run(args.quick, args.figures.resolve(), out_dir, threads, env["gemm"]["gflops"])
     section_m, raw_m = mondelli2019.run(args.quick, args.figures.resolve(), out_dir, threads, env["gemm"]["gflops"])
-    section = section + "\n" + section_a + "\n" + section_m
+    section_s, raw_s = safran2022.run(args.quick, args.figures.resolve(), out_dir, threads, env["gemm"]["gflops"])
+    section = section + "\n" + section_a + "\n" + section_m + "\n" + section_s
 
     elapsed = time.perf_counter() - t0
     load_end = os.getloadavg() if hasattr(os, "getloadavg") else None
@@ -71,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text(text.rstrip() + "\n", encoding="utf-8")
     if args.json is not None:
         args.json.write_text(dumps({"environment": env, "guo2025": raw, "awasthi2021": raw_a,
-                                    "mondelli2019": raw_m}) + "\n",
+                                    "mondelli2019": raw_m, "safran2022": raw_s}) + "\n",
                              encoding="utf-8")
     print(f"[bench] wrote {args.out} in {elapsed:.0f} s", file=sys.stderr, flush=True)
     return 0

@@ -243,6 +243,11 @@ def test_rows_and_samples_stream():
     np.testing.assert_array_equal(a.params["W"], b.params["W"])
     c = FIT(X, y, rng=np.random.default_rng(2), eps=0.4, subsample=150)
     assert c.info["rows"] == 150
+    stream = Samples(400, 6, arrays=(X, y))
+    stream.block_rows = 64  # the subsample is gathered across 7 chunks
+    e = FIT(stream, rng=np.random.default_rng(2), eps=0.4, subsample=150)
+    np.testing.assert_array_equal(e.params["W"], c.params["W"])
+    assert not np.array_equal(c.params["W"], a.params["W"]) or c.info["train_loss"] != a.info["train_loss"]
     assert pg.auto_rows(0.5, 13) == 5000 and pg.auto_rows(0.05, 10**6) > 5000
 
 

@@ -111,7 +111,9 @@ class Plan:
     def learner_params(self, paper: str, experiment: str, point: str, learner: str) -> str:
         """The learner's hyper-parameters at this point, ``width`` included."""
         exp = self.experiments[(paper, experiment)]
-        return compact({**exp.learner_params.get(learner, {}), "width": exp.point(point).width})
+        pt = exp.point(point)
+        return compact({**exp.learner_params.get(learner, {}), **pt.learner_params.get(learner, {}),
+                        "width": pt.width})
 
     def bounds(self, paper: str) -> str:
         return compact(self.config[paper].get("bounds", {}))

@@ -13,6 +13,14 @@ sees finished jobs for ``MinJobAge`` seconds, set high here). ``JobAcctGatherTyp
 samples the jobs (``sstat`` works while they run). No cgroups are used (``proctrack/linuxproc``, ``task/none``):
 they need a writable cgroup hierarchy, which containers often lack.
 
+``srun`` and SLURM_CONF: inside a Slurm job, snakemake-executor-plugin-slurm-jobstep (0.6.1, the newest) starts
+each rule with ``srun`` in an environment stripped of every ``SLURM_*`` variable, ``SLURM_CONF`` included, so
+``srun`` falls back to /etc/slurm/slurm.conf, then /run/slurm/conf (configless), then DNS SRV records, and
+fails with "Could not establish a configuration source" on a cluster whose config lives elsewhere (upstream:
+snakemake/snakemake-executor-plugin-slurm#164 for the same stripping in the main plugin). Rather than write
+/etc/slurm/slurm.conf (shared by every cluster on the machine), :attr:`SlurmCluster.env` puts
+``<root>/bin/srun`` first on PATH: a two-line wrapper that sets SLURM_CONF again and execs the real srun.
+
 By hand (as root)::
 
     python tests/slurm/cluster.py start /tmp/slurm1     # prints `export SLURM_CONF=...`
@@ -153,8 +161,10 @@ class SlurmCluster:
 
     @property
     def env(self) -> dict[str, str]:
-        """What a client (sbatch, squeue, snakemake's executor) needs in its environment."""
-        return {"SLURM_CONF": str(self.conf)}
+        """What a client (sbatch, squeue, snakemake's executor) needs in its environment: SLURM_CONF, and
+        the srun wrapper first on PATH (see the module docstring)."""
+        return {"SLURM_CONF": str(self.conf),
+                "PATH": os.pathsep.join([str(self.root / "bin"), os.environ.get("PATH", os.defpath)])}
 
     def _run(self, *cmd: str, timeout: float = 30, check: bool = True) -> subprocess.CompletedProcess:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
@@ -190,6 +200,11 @@ class SlurmCluster:
         ctld_port, slurmd_port = _free_ports(2)
         self.conf.write_text(SLURM_CONF.format(root=self.root, ctld_port=ctld_port, slurmd_port=slurmd_port,
                                                node=node_line()))
+        (self.root / "bin").mkdir(exist_ok=True)
+        srun = self.root / "bin" / "srun"
+        srun.write_text(f"#!/bin/sh\n# the jobstep plugin strips SLURM_CONF (tests/slurm/cluster.py)\n"
+                        f"SLURM_CONF={self.conf} exec {shutil.which('srun') or '/usr/bin/srun'} \"$@\"\n")
+        srun.chmod(0o755)
         self._run(_sbin("slurmctld"), "-f", str(self.conf), "-c")  # -c: no state from an earlier run
         self.started["slurmctld"] = self._pid("slurmctld")
         self._run(_sbin("slurmd"), "-f", str(self.conf), "-N", "localhost")
@@ -271,7 +286,7 @@ def main(argv: list[str]) -> int:
             return 1
         seconds = cluster.start()
         print(f"# cluster up in {seconds:.1f} s; logs in {cluster.root}", file=sys.stderr)
-        print(f"export SLURM_CONF={cluster.conf}")
+        print(f"export SLURM_CONF={cluster.conf} PATH={cluster.root / 'bin'}:$PATH")
     else:
         cluster.stop()
     return 0

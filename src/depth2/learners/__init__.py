@@ -17,7 +17,8 @@ __all__ = ["Fit", "Learner", "get", "names", "register", "module_of"]
 # base.py, so that adding a module here changes no learner's code hash.)
 _MODULES = ("depth2.learners.trivial", "depth2.learners.single_relu", "depth2.learners.net_local",
             "depth2.learners.tensor_nets", "depth2.learners.poly_baselines",
-            "depth2.learners.poly_tensor", "depth2.learners.ball_nets")
+            "depth2.learners.poly_tensor", "depth2.learners.ball_nets", "depth2.learners.exact_relu",
+            "depth2.learners.relu_search", "depth2.learners.project_grid")
 
 def _load_all() -> None:
     for mod in _MODULES:

@@ -66,7 +66,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import linalg
+from scipy.linalg import lapack
 from scipy.optimize import nnls
 
 from depth2.core.data import as_samples
@@ -78,7 +78,7 @@ EXACT_DEFAULTS: dict[str, Any] = {"bias": True, "signs": None, "time_budget": No
 _ON_TOL = 1e-12  # |<x_i, p>| on unit vectors below which a candidate point counts as on hyperplane i
 _PAR_TOL = 1e-14  # 1 - |<a, b>| below which unit normals a, b count as the same hyperplane
 _RANK_TOL = 1e-10  # relative singular-value cut-off for the rank of a set of normals
-_RIDGE = 1e-10  # ridge eps, relative to the mean squared row norm of X
+_RIDGE = 1e-6  # ridge eps, relative to the mean squared row norm of X (removed by the proximal polish)
 _CHUNK = 1 << 21  # leaves per sorted block (one block: global order and early stop)
 _MAX_ROUNDS = 60  # cutting-plane rounds before the full constraint set is used
 _POLISH_ITERS = 40
@@ -300,23 +300,34 @@ class _Leaf:
 
 
 class _Solver:
-    """Exact per-leaf QP (LSI -> LDP -> NNLS with cutting planes) for fixed data and signs."""
+    """Exact per-leaf QP (LSI -> LDP -> NNLS with cutting planes) for fixed data and signs.
+
+    Working set: pattern constraints ``wpat`` (n, k) bool, and slack constraints as parallel arrays ``sp``
+    (point) and ``sJ`` (bitmask of the units J of ``t_i >= sum_{j in J} z_ij``); every slack point also has
+    ``t_i >= 0``. The working set of the previous leaf seeds the next one (constraints that still apply).
+    """
 
     def __init__(self, X: np.ndarray, y: np.ndarray, s: np.ndarray, tol: float):
         self.X, self.y, self.s = X, y, s
         self.n, self.d = X.shape
         self.k = len(s)
         self.plus = s > 0
+        self.kp = int(self.plus.sum())
+        if not np.all(self.plus[:self.kp]):
+            raise ValueError("internal: the solver wants the + units first")
+        self.bits = 1 << np.arange(self.k)
         self.eps = _RIDGE * max(float(np.mean(np.sum(X * X, axis=1))), 1e-300)
         self.ztol = tol * max(1.0, float(np.max(np.abs(y))))
-        self.warm_pat: np.ndarray | None = None  # (n, k) bool working pattern constraints of the last leaf
-        self.warm_slack: dict[int, set[int]] = {}  # point -> unit-set bitmasks of its slack constraints
+        self.warm_pat = np.zeros((self.n, self.k), dtype=bool)
+        self.warm_sp = np.zeros(0, dtype=np.int64)
+        self.warm_sJ = np.zeros(0, dtype=np.int64)
 
     def leaf(self, act: np.ndarray) -> _Leaf:
-        s, plus, y = self.s, self.plus, self.y
+        """Classify the points of a leaf with patterns ``act`` (n, k) int8 (1 active, 0 inactive, -1 none)."""
+        y, kp = self.y, self.kp
         pat, A = act >= 0, act == 1
-        pat_p, pat_m = pat[:, plus].all(axis=1), pat[:, ~plus].all(axis=1)
-        act_p, act_m = A[:, plus].any(axis=1), A[:, ~plus].any(axis=1)
+        pat_p, pat_m = pat[:, :kp].all(axis=1), pat[:, kp:].all(axis=1)
+        act_p, act_m = A[:, :kp].any(axis=1), A[:, kp:].any(axis=1)
         full = pat_p & pat_m
         lin_mask = full & (act_p | act_m)
         const_mask = full & ~lin_mask
@@ -325,105 +336,109 @@ class _Solver:
         if not np.all(full | sp | sm):
             raise AssertionError("internal: a point is neither fully patterned nor convex")
         slack = np.flatnonzero(sp | sm)
-        sunits = np.where(sp[slack, None], plus[None, :], ~plus[None, :])
-        starget = np.where(sp[slack], y[slack], -y[slack])
+        is_p = sp[slack]
+        sunits = np.where(is_p[:, None], self.plus, ~self.plus)
+        starget = np.where(is_p, y[slack], -y[slack])
         lin = np.flatnonzero(lin_mask)
-        coef = A[lin].astype(float) * s
-        return _Leaf(act, lin, coef, float(y[const_mask] @ y[const_mask]), slack, sunits, starget)
+        yc = y[const_mask]
+        return _Leaf(act, lin, A[lin] * self.s, float(yc @ yc), slack, sunits, starget)
 
-    # -- the LSI solve for a working set
-
-    def _solve_working(self, L: _Leaf, Rinv, w0, ft_full, wpat, S, Sj):
-        """One LDP/NNLS solve. ``wpat`` (n, k) bool working pattern constraints; ``S`` slack points (list, in
-        order), ``Sj`` their unit-set bitmasks. Returns (w, t)."""
+    def _solve_working(self, L, Rinv, w0, gsq, ft, wpat, sp, sJ, spts):
+        """One LDP/NNLS solve for the working set (``spts``: slack points with a variable, in variable order;
+        ``sp`` indexes into it). Returns (w, t)."""
         X, d, k = self.X, self.d, self.k
-        pw, ns = d * k, len(S)
+        pw, ns = d * k, len(spts)
         p = pw + ns
-        rows, rhs = [], []
         ii, jj = np.nonzero(wpat)
-        if ii.size:
+        q1, q2 = ii.size, sp.size
+        G = np.zeros((q1 + q2, p))
+        h = np.empty(q1 + q2)
+        cols = jj[:, None] * d + np.arange(d)
+        C = np.zeros((q1, pw))
+        if q1:
             sg = np.where(L.act[ii, jj] == 1, 1.0, -1.0)
-            C = np.zeros((ii.size, pw))
-            for j in range(k):
-                sel = jj == j
-                C[sel, j * d:(j + 1) * d] = sg[sel, None] * X[ii[sel]]
-            Aw = C @ Rinv
-            rows.append(np.hstack([Aw, np.zeros((ii.size, ns))]))
-            rhs.append(-(C @ w0))
+            np.put_along_axis(C, cols, sg[:, None] * X[ii], axis=1)
+            G[:q1, :pw] = C @ Rinv
+            h[:q1] = -(C @ w0)
+        ftS = ft[spts]
         if ns:
-            ft = ft_full[S]
-            for pos, i in enumerate(S):
-                for J in Sj[pos]:
-                    a = np.zeros(pw)
-                    for j in range(k):
-                        if J >> j & 1:
-                            a[j * d:(j + 1) * d] = X[i]
-                    row = np.zeros(p)
-                    row[:pw] = -(a @ Rinv)
-                    row[pw + pos] = 1.0
-                    rows.append(row[None, :])
-                    rhs.append(np.array([a @ w0 - ft[pos]]))
-            T0 = np.zeros((ns, p))
-            T0[np.arange(ns), pw + np.arange(ns)] = 1.0
-            rows.append(T0)
-            rhs.append(-ft)
-        else:
-            ft = np.zeros(0)
-        if rows:
-            G = np.vstack(rows)
-            h = np.concatenate(rhs)
-        else:
-            G, h = np.zeros((0, p)), np.zeros(0)
-        if h.size == 0 or np.all(h <= 0):
-            xi = np.zeros(p)
-        else:
-            M = np.vstack([G.T, h[None, :]])
-            e = np.zeros(p + 1)
-            e[-1] = 1.0
-            u, _ = nnls(M, e, maxiter=max(50, 10 * M.shape[1]))
-            r = M @ u - e
-            if abs(r[-1]) < 1e-300:  # cannot happen: x = 0 is feasible
-                raise RuntimeError("internal: least-distance program reported infeasible")
-            xi = -r[:p] / r[-1]
-        w = Rinv @ xi[:pw] + w0
-        t = xi[pw:] + ft
-        return w, t
+            Jb = (sJ[:, None] & self.bits) > 0
+            Aw = (Jb[:, :, None] * X[spts[sp]][:, None, :]).reshape(q2, pw)
+            G[q1:q1 + q2, :pw] = -(Aw @ Rinv)
+            G[q1 + np.arange(q2), pw + sp] = 1.0
+            h[q1:q1 + q2] = Aw @ w0 - ftS[sp]
+        scale = 1.0 + gsq + float(ftS @ ftS)  # >= 1 + |xi*|^2, since x = 0 (xi = -(Q^T f)) is feasible
+        xi = self._ldp(G, h, p, scale)
+        if xi is None:  # x = 0 is always feasible, so the cell is (numerically) thin: relax by eta, then give up
+            rel = np.concatenate([np.linalg.norm(C, axis=1), np.ones(q2)]) * max(1.0, float(np.abs(w0).max()))
+            for eta in (1e-12, 1e-10):
+                xi = self._ldp(G, h - eta * rel, p, scale)
+                if xi is not None:
+                    break
+            else:
+                log.warning("exact: least-distance program failed on a degenerate cell; using V = 0 there")
+                return np.zeros(pw), np.zeros(ns)
+        return Rinv @ xi[:pw] + w0, xi[pw:] + ftS
 
-    def solve(self, L: _Leaf, anchor: np.ndarray | None = None) -> tuple[float, np.ndarray]:
+    @staticmethod
+    def _ldp(G: np.ndarray, h: np.ndarray, p: int, scale: float) -> np.ndarray | None:
+        """``argmin |xi|`` s.t. ``G xi >= h`` by NNLS (Lawson-Hanson); None if reported infeasible. The NNLS residual
+        ``r`` satisfies ``r_{p+1} = -1 / (1 + |xi|^2)``; ``scale >= 1 + |xi|^2`` bounds it away from 0."""
+        if h.size == 0 or np.all(h <= 0):
+            return np.zeros(p)
+        M = np.vstack([G.T, h[None, :]])
+        e = np.zeros(p + 1)
+        e[-1] = 1.0
+        try:
+            u, _ = nnls(M, e, maxiter=max(50, 10 * M.shape[1]))
+        except RuntimeError:  # iteration limit
+            return None
+        r = M @ u - e
+        if not r[-1] < -0.5 / scale:  # ~0: a (numerical) certificate of infeasibility
+            return None
+        return -r[:p] / r[-1]
+
+    def objective(self, L: _Leaf, W: np.ndarray) -> float:
+        """The leaf's objective at ``V = W`` (equal to the true sum of squares on the leaf's cell)."""
+        Z = self.X @ W
+        r = np.sum(Z[L.lin] * L.coef, axis=1) - self.y[L.lin]
+        q = np.sum(np.where(L.sunits, np.maximum(Z[L.slack], 0.0), 0.0), axis=1) - L.starget
+        return float(r @ r + q @ q) + L.const
+
+    def solve(self, L: _Leaf, anchor: np.ndarray | None = None, true_loss: bool = True) -> tuple[float, np.ndarray]:
         """Minimize the loss over the leaf's closed cell (ridge ``eps |w - anchor|^2``). Returns the true sum of
-        squared errors of the solution and ``V`` (d, k)."""
-        X, y, d, k = self.X, self.y, self.d, self.k
-        pw = d * k
-        El = (L.coef[:, :, None] * X[L.lin][:, None, :]).reshape(len(L.lin), pw)
+        squared errors of the solution (``true_loss``; else the leaf objective) and ``V`` (d, k)."""
+        X, y, d, k, n = self.X, self.y, self.d, self.k, self.n
+        pw, m = d * k, len(L.lin)
         se = math.sqrt(self.eps)
-        E = np.vstack([El, se * np.eye(pw)])
-        f = np.concatenate([y[L.lin], se * anchor if anchor is not None else np.zeros(pw)])
-        Q, R = np.linalg.qr(E)
-        g = Q.T @ f
-        Rinv = linalg.solve_triangular(R, np.eye(pw))
-        w0 = Rinv @ g
-        ft_full = np.zeros(self.n)
-        ft_full[L.slack] = L.starget
+        # QR of [E_V | f] in one LAPACK call: R_aug = [[R, Q^T f], [0, *]]
+        Ef = np.zeros((m + pw, pw + 1))
+        Ef[:m, :pw] = (L.coef[:, :, None] * X[L.lin][:, None, :]).reshape(m, pw)
+        Ef[:m, pw] = y[L.lin]
+        Ef[m + np.arange(pw), np.arange(pw)] = se
+        if anchor is not None:
+            Ef[m:, pw] = se * anchor
+        qr, _, _, info = lapack.dgeqrf(Ef)
+        Rinv, info2 = lapack.dtrtri(np.triu(qr[:pw, :pw]))
+        if info or info2:
+            raise RuntimeError(f"internal: LAPACK failure in the leaf QR (info {info}, {info2})")
+        g = qr[:pw, pw]
+        w0, gsq = Rinv @ g, float(g @ g)
+        ft = np.zeros(n)
+        ft[L.slack] = L.starget
+        umask = np.zeros(n, dtype=np.int64)  # units of each slack point's term, as a bitmask
+        umask[L.slack] = L.sunits @ self.bits
         pat = L.act >= 0
-        wpat = (self.warm_pat & pat) if self.warm_pat is not None else np.zeros_like(pat)
-        slack_pos = {int(i): q for q, i in enumerate(L.slack)}
-        S, Sj = [], []
-        for i, Js in self.warm_slack.items():
-            q = slack_pos.get(i)
-            if q is None:
-                continue
-            umask = sum(1 << j for j in range(k) if L.sunits[q, j])
-            Js2 = {J for J in Js if J & ~umask == 0}
-            if Js2:
-                S.append(i)
-                Sj.append(Js2)
+        wpat = self.warm_pat & pat
+        keep = (umask[self.warm_sp] > 0) & (self.warm_sJ & ~umask[self.warm_sp] == 0)
+        cp, cJ = self.warm_sp[keep], self.warm_sJ[keep]  # slack constraints (point, J)
         sg = np.where(L.act == 1, 1.0, -1.0)
-        full_set = False
         for rnd in range(_MAX_ROUNDS + 1):
-            w, t = self._solve_working(L, Rinv, w0, ft_full, wpat, S, Sj)
+            spts, sp = np.unique(cp, return_inverse=True)
+            w, t = self._solve_working(L, Rinv, w0, gsq, ft, wpat, sp.ravel(), cJ, spts)
             W = w.reshape(k, d).T
             Z = X @ W
-            if full_set:
+            if rnd == _MAX_ROUNDS:
                 break
             viol = pat & (sg * Z < -self.ztol) & ~wpat
             added = bool(viol.any())
@@ -431,51 +446,69 @@ class _Solver:
             if L.slack.size:
                 Zs = np.where(L.sunits, Z[L.slack], 0.0)
                 v = np.maximum(Zs, 0.0).sum(axis=1)
-                inS = {i: q for q, i in enumerate(S)}
-                for q in np.flatnonzero(v > self.ztol):
-                    i = int(L.slack[q])
-                    Jstar = sum(1 << j for j in range(k) if Zs[q, j] > 0)
-                    pos = inS.get(i)
-                    if pos is None:
-                        S.append(i)
-                        Sj.append({Jstar})
-                        added = True
-                    elif t[pos] < v[q] - self.ztol and Jstar not in Sj[pos]:
-                        Sj[pos].add(Jstar)
+                tt = np.zeros(n)
+                tt[spts] = t
+                has = np.zeros(n, dtype=bool)
+                has[spts] = True
+                bad = (v > self.ztol) & (~has[L.slack] | (tt[L.slack] < v - self.ztol))
+                neg = has[L.slack] & (tt[L.slack] < -self.ztol)  # t_i >= 0 (J = empty set)
+                if bad.any() or neg.any():
+                    newp = np.concatenate([L.slack[bad], L.slack[neg]])
+                    newJ = np.concatenate([(Zs[bad] > 0) @ self.bits, np.zeros(int(neg.sum()), dtype=np.int64)])
+                    old = set(zip(cp.tolist(), cJ.tolist(), strict=True))
+                    fresh = np.array([(a, b) not in old for a, b in zip(newp.tolist(), newJ.tolist(), strict=True)])
+                    if fresh.any():
+                        cp = np.concatenate([cp, newp[fresh]])
+                        cJ = np.concatenate([cJ, newJ[fresh]])
                         added = True
             if not added:
                 break
             if rnd == _MAX_ROUNDS - 1:  # safety net: the complete constraint set
                 log.debug("exact: cutting planes did not settle; solving with all constraints")
                 wpat = pat.copy()
-                S = [int(i) for i in L.slack]
-                Sj = []
-                for q in range(len(S)):
-                    units = [j for j in range(k) if L.sunits[q, j]]
-                    Sj.append({sum(1 << j for j in c) for r_ in range(1, len(units) + 1)
-                               for c in itertools.combinations(units, r_)})
-                full_set = True
-        self.warm_pat = wpat
-        self.warm_slack = {i: set(J) for i, J in zip(S, Sj, strict=True)}
+                allJ = np.arange(0, 1 << k)
+                pairs = [(i, J) for i, u in zip(L.slack.tolist(), umask[L.slack].tolist(), strict=True)
+                         for J in allJ.tolist() if J & ~u == 0]
+                cp = np.array([a for a, _ in pairs], dtype=np.int64)
+                cJ = np.array([b for _, b in pairs], dtype=np.int64)
+        # seed the next leaf with the constraints that bind here (within 1e3 ztol)
+        btol = 1e3 * self.ztol
+        self.warm_pat = wpat & (np.abs(Z) <= btol)
+        if cp.size:
+            tt = np.zeros(n)
+            tt[spts] = t
+            Jb = (cJ[:, None] & self.bits) > 0
+            gap = tt[cp] - np.sum(np.where(Jb, Z[cp], 0.0), axis=1)
+            bind = gap <= btol
+            self.warm_sp, self.warm_sJ = cp[bind], cJ[bind]
+        else:
+            self.warm_sp, self.warm_sJ = cp, cJ
+        if not true_loss:
+            return self.objective(L, W), W
         F = np.maximum(Z, 0.0) @ self.s
         res = F - y
         return float(res @ res), W
 
-    def polish(self, L: _Leaf, W: np.ndarray) -> tuple[float, np.ndarray]:
+    def polish(self, L: _Leaf, W: np.ndarray, true_loss: bool = True) -> tuple[float, np.ndarray]:
         """Proximal-point iterations ``anchor <- w`` on one leaf: removes the ridge bias. Returns the best
-        (true loss, V) seen, starting from ``W``."""
-        F = np.maximum(self.X @ W, 0.0) @ self.s - self.y
-        best, bestW = float(F @ F), W
+        (true loss, or leaf objective, V) seen, starting from ``W``."""
+        if true_loss:
+            F = np.maximum(self.X @ W, 0.0) @ self.s - self.y
+            best, bestW = float(F @ F), W
+        else:
+            best, bestW = self.objective(L, W), W
         w = W.T.ravel().copy()
+        prev = best
         for _ in range(_POLISH_ITERS):
-            val, W2 = self.solve(L, anchor=w)
+            val, W2 = self.solve(L, anchor=w, true_loss=true_loss)
             w2 = W2.T.ravel()
             step = float(np.linalg.norm(w2 - w))
             w = w2
             if val < best:
                 best, bestW = val, W2
-            if step <= 1e-13 * (1.0 + float(np.linalg.norm(w))):
+            if step <= 1e-12 * (1.0 + float(np.linalg.norm(w))) or abs(prev - val) <= 1e-15 * (1.0 + val):
                 break
+            prev = val
         return best, bestW
 
 
@@ -525,7 +558,7 @@ class _Search:
         self.best = float(y @ y)  # V = 0
         self.bestV = np.zeros((X.shape[1], k))
         self.bests = np.ones(k)
-        self.cands: list[tuple[float, np.ndarray, np.ndarray, np.ndarray]] = []  # near-best leaves to polish
+        self.cands: list[tuple[float, float, np.ndarray, np.ndarray, np.ndarray]] = []  # near-best leaves to polish
         self.cells = 0
         self.pruned = 0
         self.total: int | None = 0
@@ -547,13 +580,60 @@ class _Search:
             log.info("exact %s: %d/%s leaves in block, %d QPs, best SSE %.6g, %.1f s", label, done,
                      "?" if total is None else total, self.cells, self.best, now - self.t0)
 
-    def offer(self, val: float, W: np.ndarray, s: np.ndarray, act: np.ndarray) -> None:
+    def offer(self, val: float, W: np.ndarray, s: np.ndarray, act: np.ndarray, solver: _Solver, L: _Leaf) -> None:
+        """A solved leaf. A new incumbent is polished at once (so that the bound test sees the exact value);
+        leaves within the ridge bias of the incumbent are kept for the final polish."""
         if val < self.best:
-            self.best, self.bestV, self.bests = val, W, s.copy()
-        margin = 1e-7 * (1.0 + self.best)
+            val, W = solver.polish(L, W)
+            if val < self.best:
+                self.best, self.bestV, self.bests = val, W, s.copy()
+        margin = 4.0 * solver.eps * (1.0 + float(np.sum(W * W))) + self.atol()
         if val <= self.best + margin:
-            self.cands.append((val, W, s.copy(), act.copy()))
-            self.cands = sorted((c for c in self.cands if c[0] <= self.best + margin), key=lambda c: c[0])[:8]
+            self.cands.append((val, margin, W, s.copy(), act.copy()))
+            self.cands = sorted((c for c in self.cands if c[0] <= self.best + c[1]), key=lambda c: c[0])[:8]
+
+
+class _UnitBound:
+    """Per-unit lower bounds for a pure sign vector (all ``k`` units of sign ``s0``), cached per (cell, exclusive set).
+
+    With ``P_i = sum_j r_ij``, ``r_ij = relu(z_ij)``, a convex point (``s0 y_i <= 0``) has
+    ``(P_i - s0 y_i)^2 >= y_i^2 + sum_j [(r_ij - s0 y_i)^2 - y_i^2]`` (drop the cross terms ``r_ij r_il >= 0``); a
+    patterned point covered by exactly one unit ``j`` (its exclusive set ``X_j``) pays exactly ``(s0 z_ij - y_i)^2``,
+    one covered by several pays ``>= 0``, one covered by none ``y_i^2``. Hence a leaf's loss is at least
+
+        count bound + sum_j B(c_j, X_j),
+        B(c, X) = min_{v in cell c} sum_{i in X} (s0 <x_i, v> - y_i)^2 + sum_{convex i} [(relu(<x_i, v>) - s0 y_i)^2 - y_i^2],
+
+    a one-unit QP per key, polished and lowered by ``atol`` so that it stays a bound. Worth it when the keys
+    (at most ``sum_c 2^{|c|}``) are far fewer than the leaves, e.g. three units on seven vertices.
+    """
+
+    def __init__(self, X: np.ndarray, y: np.ndarray, s0: float, prim: np.ndarray, cells: np.ndarray, tol: float):
+        n = len(y)
+        self.solver = _Solver(X, y, np.array([s0]), tol)
+        self.prim, self.cells, self.s0, self.tol = prim, cells, s0, tol
+        self.conv = np.setdiff1d(np.arange(n), prim)
+        self.conv_y2 = float(y[self.conv] @ y[self.conv])
+        self.n = n
+        self.cache: dict[tuple[int, bytes], float] = {}
+        self.solved = 0
+
+    def __call__(self, c: int, excl: np.ndarray) -> float:
+        key = (c, np.packbits(excl).tobytes())
+        val = self.cache.get(key)
+        if val is None:
+            act = np.full((self.n, 1), -1, dtype=np.int8)
+            act[self.prim, 0] = self.cells[c]
+            lin = self.prim[excl]
+            yv = self.solver.y
+            L = _Leaf(act, lin, np.full((lin.size, 1), self.s0), 0.0, self.conv,
+                      np.ones((self.conv.size, 1), dtype=bool), self.s0 * yv[self.conv])
+            v, W = self.solver.solve(L, true_loss=False)
+            v, _ = self.solver.polish(L, W, true_loss=False)
+            val = v - self.conv_y2 - self.tol * (1.0 + abs(v))
+            self.cache[key] = val
+            self.solved += 1
+        return val
 
 
 def _group_cells(X: np.ndarray, idx: np.ndarray) -> np.ndarray:
@@ -586,6 +666,8 @@ def _search_signs(st: _Search, s: np.ndarray) -> None:
         cm = _group_cells(X, prim_m) if km else np.zeros((1, 0), dtype=bool)
     yp2 = y[prim_p] ** 2
     ym2 = np.where(y[prim_m] < 0, y[prim_m] ** 2, 0.0)
+    # pure signs: every convex point pays at least y_i^2 (its output has the sign opposite to y_i, or is 0)
+    lb0 = 0.0 if mixed else float(np.sum(y[y < 0] ** 2) if kp else np.sum(y[y > 0] ** 2))
     log.info("exact %s: %d + cells on %d points, %d - cells on %d points", label, len(cp), prim_p.size, len(cm),
              prim_m.size)
     Tm_all = _multisets(len(cm), km)
@@ -595,6 +677,12 @@ def _search_signs(st: _Search, s: np.ndarray) -> None:
     elif st.total is not None:
         st.total += (math.comb(len(cp) + kp - 1, kp) if kp else 1) * n_m
     limit_p = max(1, _CHUNK // max(1, n_m))
+    ubound = None
+    if not mixed:  # per-unit bounds, when their keys are much fewer than the leaves
+        kg, cg = (kp, cp) if kp else (km, cm)
+        keys = float(np.sum(2.0 ** cg.sum(axis=1)))
+        if kg >= 2 and keys <= 0.05 * math.comb(len(cg) + kg - 1, kg):
+            ubound = _UnitBound(X, y, 1.0 if kp else -1.0, prim_p if kp else prim_m, cg, st.tol)
     refine_cache: dict[tuple[int, int, bytes], np.ndarray] = {}
 
     def refinements(group: int, cell: int, needed: np.ndarray) -> np.ndarray:
@@ -617,7 +705,7 @@ def _search_signs(st: _Search, s: np.ndarray) -> None:
         cov_m = np.zeros((n_m, prim_m.size), dtype=bool)
         for j in range(km):
             cov_m |= cm[Tm_all[:, j]]
-        lb = ((~cov_p).astype(float) @ yp2)[ip] + ((~cov_m).astype(float) @ ym2)[im]
+        lb = lb0 + ((~cov_p).astype(float) @ yp2)[ip] + ((~cov_m).astype(float) @ ym2)[im]
         nact = cp[Tp].sum(axis=(1, 2))[ip] + cm[Tm_all].sum(axis=(1, 2))[im]
         order = np.lexsort((nact, lb))
         nblock = len(order)
@@ -636,10 +724,18 @@ def _search_signs(st: _Search, s: np.ndarray) -> None:
             for j in range(km):
                 act[prim_m, kp + j] = cm[tm[j]]
             if not mixed:
+                if ubound is not None:
+                    tg = tp if kp else tm
+                    A = act[ubound.prim] == 1
+                    one = A.sum(axis=1) == 1
+                    extra = sum(ubound(int(tg[j]), A[:, j] & one) for j in range(k))
+                    if lb[o] + extra >= st.best - st.atol():
+                        st.pruned += 1
+                        continue
                 L = solver.leaf(act)
                 val, W = solver.solve(L)
                 st.cells += 1
-                st.offer(val, W, s, act)
+                st.offer(val, W, s, act, solver, L)
                 continue
             # mixed: secondary patterns (refinements of the primary cells)
             need_m = prim_p[act[prim_p, :kp].max(axis=1) == 1] if kp else prim_p[:0]
@@ -661,7 +757,7 @@ def _search_signs(st: _Search, s: np.ndarray) -> None:
                 L = solver.leaf(act2)
                 val, W = solver.solve(L)
                 st.cells += 1
-                st.offer(val, W, s, act2)
+                st.offer(val, W, s, act2, solver, L)
 
 
 def _sign_vectors(k: int) -> list[np.ndarray]:
@@ -712,8 +808,8 @@ def exact_relu_erm(X: np.ndarray, y: np.ndarray, *, width: int = 1, signs: Any =
         if st.timed_out:
             break
     # polish the near-best leaves (ridge bias), then report the best true loss
-    for val, W, sg, act in list(st.cands):
-        if val > st.best + 1e-7 * (1.0 + st.best):
+    for val, margin, W, sg, act in list(st.cands):
+        if val > st.best + margin or np.array_equal(W, st.bestV):
             continue
         solver = _Solver(X, y, sg, tol)
         v2, W2 = solver.polish(solver.leaf(act), W)

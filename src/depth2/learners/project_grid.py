@@ -43,8 +43,8 @@ Algorithm, for data ``X`` (n, d), ``y`` (n,), width ``k``:
    ``k = 1``: ``a = clip(r / G, -1, 1)``, 0 if ``G = 0``; for ``k >= 2`` every one of the ``3^k`` active sets
    (each ``a_j`` free, -1 or +1) is solved on its free block, clipped into the box and scored; the optimal active
    set's solution is feasible, so the minimum is the box optimum. A relative ridge ``1e-12 tr(G) / k`` makes the
-   free blocks of duplicated or dead units solvable). The candidate with the smallest ``L`` wins (ties: first in
-   enumeration order).
+   free blocks of duplicated or dead units solvable). The candidate with the smallest ``L`` wins (ties: the first
+   found; for ``k = 1`` the zero net is scored first).
    Vectorization: the features of a block of ``chunk`` grid points are one GEMM ``relu(Gamma_blk Z^T)`` (chunk, n);
    for ``k = 1`` the block's row sums of ``H * H`` and ``H y`` give every candidate's loss, and only one point of
    each pair ``+-u`` is computed (``relu(-t) = relu(t) - t`` gives the other's ``G`` and ``r`` from ``Z^T Z`` and

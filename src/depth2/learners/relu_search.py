@@ -122,8 +122,23 @@ def _second_moment_lmax(Xs: np.ndarray, bias: bool) -> float:
     return float(np.linalg.eigvalsh(Z.T @ Z / Z.shape[0])[-1])
 
 
-def _grad_norm(ga: np.ndarray, gW: np.ndarray, gb: np.ndarray) -> np.ndarray:
-    return np.sqrt(np.einsum("rk,rk->r", ga, ga) + np.einsum("rdk,rdk->r", gW, gW) + np.einsum("rk,rk->r", gb, gb))
+def _pack(a: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``(a (R, k), W (R, d, k), b (R, k)) -> theta (R, k + d k + k)``."""
+    return np.concatenate([a, W.reshape(W.shape[0], -1), b], axis=1)
+
+
+def _unpack(theta: np.ndarray, d: int, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Views ``a (R, k), W (R, d, k), b (R, k)`` of ``theta``."""
+    return theta[:, :k], theta[:, k : k + d * k].reshape(-1, d, k), theta[:, k + d * k :]
+
+
+def _loss_grad_packed(X: np.ndarray, y: np.ndarray, theta: np.ndarray, d: int, k: int,
+                      bias: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Loss (R,) and packed gradient (R, p); the bias block is zeroed when ``bias`` is False (b stays 0)."""
+    loss, ga, gW, gb = relu_net_loss_grad(X, y, *_unpack(theta, d, k))
+    if not bias:
+        gb = np.zeros_like(gb)
+    return loss, _pack(ga, gW, gb)
 
 
 def _fit(name: str, optimizer: str, X: Any, y: Any, rng: np.random.Generator, width: Any,
@@ -158,11 +173,9 @@ def _fit(name: str, optimizer: str, X: Any, y: Any, rng: np.random.Generator, wi
     b = rng.standard_normal((R, k)) * init_scale if bias else np.zeros((R, k))
     a = rng.standard_normal((R, k)) / np.sqrt(k)
 
-    theta = [a, W, b]
-    loss, *grads = relu_net_loss_grad(Xs, ys, a, W, b)
-    if not bias:
-        grads[2][:] = 0.0
-    active = ~((loss <= tol) | (_grad_norm(*grads) <= tol))
+    theta = _pack(a, W, b)
+    loss, grad = _loss_grad_packed(Xs, ys, theta, d, k, bias)
+    active = (loss > tol) & (np.linalg.norm(grad, axis=1) > tol)
     curve_step, curve = [0], [loss.copy()]
 
     if optimizer == "gd":
@@ -170,8 +183,7 @@ def _fit(name: str, optimizer: str, X: Any, y: Any, rng: np.random.Generator, wi
         step = np.full(R, base_lr)
     else:
         base_lr = lr if lr is not None else ADAM_LR
-        m1 = [np.zeros_like(t) for t in theta]
-        m2 = [np.zeros_like(t) for t in theta]
+        m1, m2 = np.zeros_like(theta), np.zeros_like(theta)
     beta1, beta2 = ADAM_BETAS
     t = 0
     with np.errstate(over="ignore", invalid="ignore"):
@@ -179,43 +191,34 @@ def _fit(name: str, optimizer: str, X: Any, y: Any, rng: np.random.Generator, wi
             if not active.any():
                 t -= 1
                 break
-            idx = np.flatnonzero(active)
+            live = active[:, None]
             if optimizer == "gd":
-                shape = [(-1, 1), (-1, 1, 1), (-1, 1)]
-                trial = [th[idx] - step[idx].reshape(s) * g[idx] for th, g, s in zip(theta, grads, shape,
-                                                                                    strict=True)]
-                t_loss, *t_grads = relu_net_loss_grad(Xs, ys, *trial)
-                ok = np.isfinite(t_loss) & (t_loss <= loss[idx])
-                acc = idx[ok]
-                for th, tr in zip(theta, trial, strict=True):
-                    th[acc] = tr[ok]
-                for g, tg in zip(grads, t_grads, strict=True):
-                    g[acc] = tg[ok]
-                loss[acc] = t_loss[ok]
-                step[acc] *= GD_GROW
-                step[idx[~ok]] *= GD_SHRINK
+                trial = theta - np.where(live, step[:, None] * grad, 0.0)
+                t_loss, t_grad = _loss_grad_packed(Xs, ys, trial, d, k, bias)
+                ok = active & np.isfinite(t_loss) & (t_loss <= loss)
+                theta = np.where(ok[:, None], trial, theta)
+                grad = np.where(ok[:, None], t_grad, grad)
+                loss = np.where(ok, t_loss, loss)
+                step = np.where(ok, step * GD_GROW, np.where(active, step * GD_SHRINK, step))
             else:
                 eta = base_lr * (ADAM_FINAL_FRACTION + (1 - ADAM_FINAL_FRACTION) * 0.5
                                  * (1 + np.cos(np.pi * (t - 1) / max(steps - 1, 1))))
-                c1, c2 = 1 - beta1**t, 1 - beta2**t
-                for th, g, mm, vv in zip(theta, grads, m1, m2, strict=True):
-                    gi = g[idx]
-                    mm[idx] = beta1 * mm[idx] + (1 - beta1) * gi
-                    vv[idx] = beta2 * vv[idx] + (1 - beta2) * gi * gi
-                    th[idx] -= eta * (mm[idx] / c1) / (np.sqrt(vv[idx] / c2) + ADAM_EPS)
-                t_loss, *t_grads = relu_net_loss_grad(Xs, ys, *(th[idx] for th in theta))
-                loss[idx] = t_loss
-                for g, tg in zip(grads, t_grads, strict=True):
-                    g[idx] = tg
-            if not bias:
-                grads[2][:] = 0.0
-            gn = _grad_norm(*(g[idx] for g in grads))
-            active[idx] = np.isfinite(loss[idx]) & (loss[idx] > tol) & (gn > tol)
+                m1 *= beta1
+                m1 += (1 - beta1) * grad
+                m2 *= beta2
+                m2 += (1 - beta2) * grad * grad
+                upd = m1 / (1 - beta1**t)
+                upd /= np.sqrt(m2 / (1 - beta2**t)) + ADAM_EPS
+                upd *= live  # frozen restarts keep their parameters (their moments no longer matter)
+                theta -= eta * upd
+                new_loss, grad = _loss_grad_packed(Xs, ys, theta, d, k, bias)
+                loss = np.where(active, new_loss, loss)
+            active &= np.isfinite(loss) & (loss > tol) & (np.linalg.norm(grad, axis=1) > tol)
             if t % log_every == 0 or t == steps:
                 curve_step.append(t)
                 curve.append(loss.copy())
 
-    a, W, b = theta
+    a, W, b = _unpack(theta, d, k)
     fits = [{"a": sy * a[r], "W": W[r] / sx, "b": b[r].copy()} for r in range(R)]
     finals = np.array([np.mean((forward("relu_net", f, Xm) - ym) ** 2) for f in fits])
     if not np.isfinite(finals).any():

@@ -12,7 +12,7 @@ from depth2.papers.spec import Experiment, FigureSpec, Paper, Point
 __all__ = ["Experiment", "FigureSpec", "Paper", "Point", "get", "keys", "KEYS"]
 
 # Papers implemented so far, in the order of the design card.
-KEYS = ("guo2025", "awasthi2021", "mondelli2019", "safran2022")
+KEYS = ("guo2025", "goel2021", "safran2022", "awasthi2021", "mondelli2019")
 
 
 def keys() -> list[str]:

@@ -42,6 +42,9 @@ class Point:
         Registered learner names fitted at this point.
     width : int
         The ``width`` every learner at this point is fitted with (hidden units; 1 for one neuron).
+    learner_params : dict
+        Per-learner hyper-parameters of this point only (``{learner: {name: value}}``), merged over the
+        experiment's (e.g. the accuracy ``eps`` of a proper learner swept along the grid).
     """
 
     labels: dict
@@ -52,6 +55,7 @@ class Point:
     params: dict
     learners: tuple[str, ...]
     width: int = 1
+    learner_params: dict = field(default_factory=dict)
 
     @property
     def name(self) -> str:

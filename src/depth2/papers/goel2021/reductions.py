@@ -58,7 +58,9 @@ for graph edges (``r = 2``: ``n_c <= 1`` gives ``<= -1``). Conversely loss 0 giv
 ``w_{c,v} > 0``, and no edge is monochromatic (its pre-activation would be positive). With output weights of mixed
 sign and ``k = 2``: ``(-, -)`` cannot output 1; ``(+, -)`` forces ``u_v = 1 + relu(v_v)`` at the vertices and then
 ``sum_E u = sum_E v`` is impossible (``r + sum_E relu(v_v) > sum_E v_v``). Mixed signs for ``k >= 3`` are not
-analysed here.
+analysed; numerically (300 random-restart L-BFGS runs each, not a proof) signs ``(+, +, -)`` and ``(+, -, -)`` stay
+at summed loss >= 1 on ``K_4``, ``W_5`` and ``K_7^(3)`` (none 3-colourable), while ``(+, +, -)`` does fit the Fano
+plane (3-colourable, not 2-colourable) with loss ~0.
 """
 
 from __future__ import annotations

@@ -1,0 +1,79 @@
+"""goel2021 — Goel, Klivans, Manurangsi, Reichman, "Tight Hardness Results for Training Depth-2 ReLU Networks",
+ITCS 2021 (LIPIcs 185, 22:1-22:14, arXiv 2011.13550). Theory only: its lower bounds are conditional and
+asymptotic. The runs test what small instances can show, on our reconstruction of the reductions and of the
+upper-bound algorithm (the paper's body could not be read)."""
+
+from __future__ import annotations
+
+from depth2.papers.goel2021 import figures
+from depth2.papers.goel2021.claims import CLAIMS
+from depth2.papers.goel2021.experiments import experiments
+from depth2.papers.goel2021.metrics import evaluate
+from depth2.papers.spec import FigureSpec, Paper
+
+RECON = ("The reductions are our reconstruction on the source problems the paper names (its constructions could "
+         "not be read); no finite run can confirm a conditional, asymptotic lower bound.")
+
+FIGURES = (
+    FigureSpec("reduction_a", ("reduction_a",), "goel2021: Set Cover to one ReLU",
+               "**Paper states**: training a single ReLU is NP-hard, by a reduction from Set Cover. **Our "
+               "reconstruction** (reduction A): one point e_i with label 1 per set, one point sqrt(M) 1_{T_j} with "
+               "label 0 per element (weight M by homogeneity), M = m_scale N^2. A cover C gives loss |C|, so "
+               "OPT <= tau; rounding gives OPT >= tau (1 + M^-1/2)^-2 (the digest's bound) and, sharper, "
+               "OPT >= tau M / (M + 1) (ours). **Plot shows** the exact optimum (exhaustive over activation "
+               "cells, one QP each) against the brute-force cover number: every point must fall in the grey band "
+               "tau - 1 < OPT <= tau for the threshold t to separate tau <= t from tau >= t + 1. " + RECON,
+               figures.reduction_a, size=(6.5, 4.8)),
+    FigureSpec("reduction_b", ("reduction_b",), "goel2021: colouring to k ReLUs",
+               "**Paper states**: training k >= 2 ReLUs is NP-hard even on realizable data, from hypergraph "
+               "colouring. **Our reconstruction** (reduction B): a point e_v with label 1 per vertex and 1_E with "
+               "label 0 per edge; a proper k-colouring gives k positive ReLUs with loss 0 (w_c = 1 on colour c, -2 "
+               "elsewhere), and loss 0 gives a colouring. Instances: the Fano plane and K_5^(3) (not "
+               "2-colourable), planted and uniform random 3-uniform hypergraphs (k = 2), K_4, the wheel W_5 and "
+               "planted and random graphs (k = 3). **Plot shows** the exact optimum of k positive bias-free ReLUs "
+               "per instance, coloured by brute-force colourability: realizable exactly when colourable. Mixed "
+               "output signs are not searched for k = 3. " + RECON, figures.reduction_b, size=(7.5, 6.5)),
+    FigureSpec("solver_cost", ("solver_cost",), "goel2021: the cost of exact training",
+               "**Exhaustive proper training** of one bias-free ReLU in R^d visits every cell of the arrangement of "
+               "the positive-label points' hyperplanes: 2 sum_{i<d} C(n - 1, i) ~ n^(d - 1) cells, one convex QP "
+               "each (cells that cannot beat the incumbent are pruned). **Plot shows** the wall time (left, with "
+               "slope-(d - 1) guides) and the number of QPs solved (right, against the cell-count formula) on "
+               "Gaussian data with a planted ReLU plus noise, d = 2..5. Extrapolated, d = 10 and n = 10^4 has about "
+               "2 C(9999, 9) = 5.5e30 cells: at 10 us per QP, 1.7e18 years. The paper's hardness says no "
+               "algorithm avoids such growth in the worst case (under P != NP / Gap-ETH); this plot shows only the "
+               "exhaustive algorithm's cost.", figures.solver_cost, size=(11.0, 4.2)),
+    FigureSpec("local_search", ("local_search",), "goel2021: local search on hard and benign instances",
+               "**Paper states**: the hardness is for proper learning in the worst case. **Plot shows** left, "
+               "the fraction of random restarts of gradient descent and Adam (bias-free ReLUs, output weights "
+               "trained) whose final loss is within success_tol of the instance's known optimum (reduction A: the "
+               "exact optimum by its own NNLS method; colourable instances and noiseless teachers: 0), at the "
+               "proper width; right, on the planted 2-colourable hypergraph and the Fano plane, against the "
+               "width: over-parameterization makes the hard instances easy for local search, as proper hardness "
+               "allows. " + RECON, figures.local_search, size=(11.0, 4.2)),
+    FigureSpec("project_grid", ("project_grid",), "goel2021: the proper upper-bound learner",
+               "**Paper states**: bounded one-hidden-layer nets are properly learnable in time 2^{O~(1/eps)} "
+               "(realizable) or 2^{O~(1/eps^2)} (agnostic) times poly(n, d), matching the lower bounds. **Our "
+               "reconstruction**: a Gaussian projection to m = ceil(c k / eps) (realizable) or ceil(c k / eps^2) "
+               "(agnostic) dimensions, then exhaustive search over a delta = eps / k grid of the unit ball, the "
+               "output weight solved exactly in [-1, 1]. **Plot shows** left, the fit time (solid) and the number "
+               "of grid points (dotted) against 1/eps; right, the excess test loss over the teacher (a bounded "
+               "ReLU on unit inputs; agnostic: plus Gaussian label noise). The guarantee OPT + eps is not "
+               "observable where eps exceeds the zero predictor's excess.", figures.project_grid,
+               size=(11.0, 4.2)),
+)
+
+PAPER = Paper(
+    key="goel2021",
+    citation="Goel, Klivans, Manurangsi, Reichman, ITCS 2021, arXiv 2011.13550",
+    experiments=experiments,
+    evaluate=evaluate,
+    figures=FIGURES,
+    claims=CLAIMS,
+    modules={
+        "data": ("depth2.papers.goel2021.data", "depth2.papers.goel2021.reductions"),
+        "evaluate": ("depth2.papers.goel2021.metrics", "depth2.papers.goel2021.reductions",
+                     "depth2.papers.goel2021.data"),
+        "figures": ("depth2.papers.goel2021.figures", "depth2.papers.goel2021.reductions", "depth2.plotting"),
+        "claims": ("depth2.papers.goel2021.claims",),
+    },
+)

@@ -1,0 +1,104 @@
+"""goel2021 experiment grids, built from the paper's config section.
+
+The reduction instances have a fixed number of rows (one per set or vertex, one per element or edge); each
+point's ``n`` is computed from its instance parameters (:func:`depth2.papers.goel2021.data.rows`). Instances
+that are the same for every seed (the hand-built set system, the Fano plane, K_5^(3), K_4, W_5) run one replicate.
+Every learner on a reduction instance fits bias-free units (the reductions have no bias); ``exact`` fits a single
+ReLU with all signs tried, and k ReLUs of positive sign on the colouring instances (reduction B's statement).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from depth2.papers.goel2021.data import GRAPH_KINDS, rows
+from depth2.papers.spec import Experiment, Point
+
+SET_COVER, COLOURING, TEACHER = "goel2021.set_cover", "goel2021.colouring", "goel2021.teacher"
+LOCAL = ("net_gd", "net_adam")
+FIXED = {"fano": 7, "k5": 5, "k4": 4, "wheel5": 6}
+
+
+def _colour_point(labels: dict, kind: str, d: int, n_edges: int | None, k: int, reps: int, learners, width: int
+                  ) -> Point:
+    params = {"kind": kind, "k": k, **({"n_edges": n_edges} if n_edges is not None else {})}
+    # reduction B's statement is about k units of positive output sign
+    signs = {"exact": {"signs": [1.0] * width}} if "exact" in learners else {}
+    return Point(labels=labels, family=COLOURING, n=rows(COLOURING, d, params), d=d,
+                 replicates=1 if kind in FIXED else reps, params=params, learners=tuple(learners), width=width,
+                 learner_params=signs)
+
+
+def _cover_point(labels: dict, kind: str, N: int, m: int, p: float, scale: float, reps: int, learners) -> Point:
+    params = {"kind": kind, "n_elements": m, "p": p, "m_scale": scale}
+    return Point(labels=labels, family=SET_COVER, n=rows(SET_COVER, N, params), d=N,
+                 replicates=1 if kind == "three_set" else reps, params=params, learners=tuple(learners), width=1)
+
+
+def experiments(cfg: Mapping[str, Any], root: Mapping[str, Any]) -> list[Experiment]:
+    """The enabled goel2021 experiments."""
+    ex, reps, lcfg = cfg["experiments"], int(cfg["replicates"]), cfg["learners"]
+    budget = {"time_budget": float(lcfg["exact"]["time_budget"])}
+    local = {ln: {**dict(lcfg["local_search"]), "bias": False} for ln in LOCAL}
+    out: list[Experiment] = []
+
+    def add(name: str, title: str, points: list[Point], params: dict[str, dict]) -> None:
+        if ex[name]["enabled"]:
+            used = {ln for p in points for ln in p.learners}
+            out.append(Experiment("goel2021", name, title, tuple(points), {k: params[k] for k in sorted(used)}))
+
+    e = ex["reduction_a"]
+    pts = [_cover_point({"kind": "random", "sets": N, "elements": m}, "random", N, m, e["p"], e["m_scale"], reps,
+                        ["exact"]) for N, m in e["sizes"]]
+    if e["three_set"]:
+        pts.insert(0, _cover_point({"kind": "three_set", "sets": 3, "elements": 6}, "three_set", 3, 6, e["p"],
+                                   e["m_scale"], reps, ["exact"]))
+    add("reduction_a", "Reduction A: Set Cover to one ReLU, exact optimum against the cover number", pts,
+        {"exact": {**budget, "bias": False}})
+
+    e = ex["reduction_b"]
+    pts = []
+    for kind in e["named"]:
+        k = 3 if kind in GRAPH_KINDS else 2
+        pts.append(_colour_point({"kind": kind, "vertices": FIXED[kind], "edges": 0, "k": k}, kind, FIXED[kind], None,
+                                 k, reps, ["exact"], k))
+    for kind in ("planted", "random", "graph_planted", "graph_random"):
+        k = 3 if kind in GRAPH_KINDS else 2
+        for N, E in e[kind]:
+            pts.append(_colour_point({"kind": kind, "vertices": N, "edges": E, "k": k}, kind, N, E, k, reps,
+                                     ["exact"], k))
+    add("reduction_b", "Reduction B: hypergraph 2-colouring and graph 3-colouring to k ReLUs", pts,
+        {"exact": {**budget, "bias": False}})
+
+    e = ex["solver_cost"]
+    pts = [Point(labels={"d": int(g["d"]), "n": int(n)}, family=TEACHER, n=int(n), d=int(g["d"]), replicates=reps,
+                 params={"noise": float(e["noise"]), "bias": False}, learners=("exact",), width=1)
+           for g in e["grid"] for n in g["n"]]
+    add("solver_cost", "Exact single-ReLU ERM: time and cells against n", pts,
+        {"exact": {**budget, "bias": False, "signs": [1.0]}})
+
+    e = ex["local_search"]
+    N, m = e["set_cover"]
+    pts = [_cover_point({"instance": "set_cover", "width": 1}, "random", N, m, ex["reduction_a"]["p"],
+                        ex["reduction_a"]["m_scale"], reps, LOCAL)]
+    V, E = e["colouring"]
+    pts += [_colour_point({"instance": "planted", "width": w}, "planted", V, E, 2, reps, LOCAL, w) for w in e["widths"]]
+    pts += [_colour_point({"instance": "fano", "width": w}, "fano", 7, None, 2, reps, LOCAL, w)
+            for w in e["widths"] if w >= 3]
+    pts.append(Point(labels={"instance": "teacher", "width": 1}, family=TEACHER, n=int(e["teacher_n"]),
+                     d=int(e["teacher_d"]), replicates=reps, params={"noise": 0.0, "bias": False},
+                     learners=LOCAL, width=1))
+    add("local_search", "Local search against the exact optimum: reduction instances vs random-teacher data", pts,
+        local)
+
+    e = ex["project_grid"]
+    pts = [Point(labels={"regime": regime, "eps": float(eps)}, family=TEACHER, n=int(e["n"]), d=int(e["d"]),
+                 replicates=reps, params={"noise": 0.0 if regime == "realizable" else float(e["noise"]), "bias": False,
+                                          "bounded": True},
+                 learners=("project_grid",), width=1,
+                 learner_params={"project_grid": {"eps": float(eps), "regime": regime}})
+           for regime, grid in e["eps"].items() for eps in grid]
+    add("project_grid", "The proper upper-bound learner: time and excess loss against eps", pts,
+        {"project_grid": {"max_points": int(e["max_points"])}})
+    return out

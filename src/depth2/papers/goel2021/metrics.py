@@ -1,0 +1,90 @@
+"""goel2021 metrics: exact optima on the reduction instances, solver cost, local-search success, and the proper
+learner's time and excess loss.
+
+Which rows a fit gives is read from what it is (its ``info``): an ``exact`` fit gives its training loss as a mean
+and as a sum (the reductions' statements are about sums), its cell count and time; a local-search fit gives one
+row per restart, scored against the instance's known optimum; a ``project_grid`` fit gives its time, grid size and
+excess test loss over the teacher.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from depth2.core.data import get_family
+from depth2.learners.base import Fit
+from depth2.papers.goel2021 import reductions as R
+
+TEST_ROWS = 20_000
+REALIZABLE_TOL = 1e-8  # a summed loss at most this counts as 0 (the QP solver is exact to ~1e-12)
+
+
+def _instance(dataset: Any, r: int) -> dict[str, np.ndarray]:
+    return {k: v[r] for k, v in dataset.hidden.items()}
+
+
+def known_optimum(family: str, hidden: Mapping[str, np.ndarray], d: int, width: int, n: int) -> float:
+    """The optimal mean training loss of ``width`` bias-free ReLUs where it is known without the exact solver:
+    reduction A by its own exact method (:func:`reductions.set_cover_relu_opt`, one NNLS per small set of
+    negative sets; one ReLU), a colouring instance that is ``width``-colourable (0, by the witness), a noiseless
+    teacher (0). NaN otherwise."""
+    if family == "goel2021.set_cover":
+        if width != 1:
+            return float("nan")
+        A = np.asarray(hidden["incidence"]) > 0.5
+        opt, _ = R.set_cover_relu_opt([tuple(np.flatnonzero(a)) for a in A], A.shape[1], float(hidden["M"]))
+        return opt / n
+    if family == "goel2021.colouring":
+        edges = np.asarray(hidden["edges"]).astype(np.int64)
+        return 0.0 if R.is_k_colourable(edges, d, width) is not None else float("nan")
+    return 0.0
+
+
+def evaluate(dataset: Any, fits: Sequence[Fit], bounds: Mapping[str, Any]) -> pd.DataFrame:
+    """Metrics rows of one learner at one point (see the module docstring)."""
+    spec = dataset.spec
+    rows = []
+    for r, fit in enumerate(fits):
+        X, y = dataset.replicate(r).materialize()
+        hid = _instance(dataset, r)
+        info = fit.info
+        loss = float(np.mean((fit.predict(X) - y) ** 2))
+        base = {**dataset.labels, "n": spec.n, "d": spec.d, "replicate": r}
+        if "restart_losses" in info:
+            width = int(info.get("width", 1))
+            target = known_optimum(spec.family, hid, spec.d, width, spec.n)
+            tol = float(bounds["success_tol"])
+            for j, lj in enumerate(info["restart_losses"]):
+                rows.append({**base, "restart": j, "loss": float(lj), "target": target,
+                             "success": bool(lj <= target + tol) if np.isfinite(target) else np.nan})
+            continue
+        if "grid_points" in info:
+            family = get_family(spec.family)
+            Xt, yt = family.sample(spec.rng(r, "test"), TEST_ROWS, spec.d, spec.params, hid)
+            test = float(np.mean((fit.predict(Xt) - yt) ** 2))
+            noise = float(spec.params.get("noise", 0.0))
+            rows.append({**base, "seconds": float(info["seconds"]), "grid_points": int(info["grid_points"]),
+                         "m": int(info["m"]), "delta": float(info["delta"]), "train_loss": loss, "test_loss": test,
+                         "excess": test - noise**2})
+            continue
+        row = {**base, "loss": loss, "loss_sum": loss * spec.n, "seconds": float(info.get("seconds", np.nan)),
+               "cells": int(info.get("cells", -1)), "timed_out": bool(info.get("timed_out", False)),
+               "reported_loss": float(info.get("loss", np.nan))}
+        if "cells_total" in info and info["cells_total"] is not None:
+            row["cells_total"] = int(info["cells_total"])
+        if spec.family == "goel2021.set_cover":
+            tau, M = float(hid["tau"]), float(hid["M"])
+            row.update({"tau": tau, "M": M, "lower_digest": R.reduction_a_bounds(int(tau), M, "digest")[0],
+                        "lower_sharp": R.reduction_a_bounds(int(tau), M, "sharp")[0]})
+        elif spec.family == "goel2021.colouring":
+            row.update({"colourable": bool(float(hid["colourable"]) > 0.5), "k": int(float(hid["k"])),
+                        "edges_count": int(np.asarray(hid["edges"]).shape[0]),
+                        "realizable": bool(loss * spec.n <= REALIZABLE_TOL)})
+        else:
+            row["positive"] = int(np.sum(y > 0))
+        rows.append(row)
+    return pd.DataFrame(rows)
