@@ -134,6 +134,8 @@ AccountingStorageType=accounting_storage/none
 JobCompType=jobcomp/none
 MpiDefault=none
 SchedulerType=sched/backfill
+# start jobs as soon as they are submitted or a CPU frees (default: batched every 3 s, every 60 s in full)
+SchedulerParameters=batch_sched_delay=0,sched_interval=2
 ReturnToService=2
 # finished jobs stay visible to `squeue --states=all` this long (the executor's status command here)
 MinJobAge=900

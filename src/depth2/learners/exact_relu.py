@@ -35,25 +35,36 @@ For ``m`` hyperplanes in general position in ``R^r`` there are ``2 sum_{i<r} C(m
 
 QP per pattern (least squares with linear inequality constraints, LSI). Variables ``x = (vec V, t)``; objective
 ``|E x - f|^2`` with ``E = diag(E_V, I)``: rows of ``E_V`` are ``sum_j s_j [i active in j] (e_j (x) x_i)`` for fully
-patterned points, the slack rows carry the targets ``s y_i``. A ridge ``eps |vec V - anchor|^2`` (``eps = 1e-10``
-times the mean squared row norm) makes ``E`` of full column rank; with ``E_V = Q R``, ``xi = R x - Q^T f`` the
-problem becomes a least-distance program ``min |xi|^2, G R^{-1} xi >= h'`` (Lawson-Hanson), solved as the
-nonnegative least squares ``min_{u >= 0} |[G R^{-1}; h'^T]^T u - e_{p+1}|`` (:func:`scipy.optimize.nnls`), with
-``xi = -r_{1:p} / r_{p+1}`` for the residual ``r``. Constraints are generated lazily (cutting planes): solve with a
-working set of pattern constraints and slacks, add every violated pattern constraint, every convex point with
-``P_i > 0`` that has no slack yet and every violated slack constraint, and re-solve; each relaxation is a lower
-bound and a feasible relaxed optimum is the cell optimum, so the loop is exact and finite. The working set of the
-previous pattern seeds the next one. The ridge costs at most ``eps |V*|^2`` in the loss (usually ``O(eps^2)``); the
-best patterns are polished by proximal-point iterations (``anchor`` = the previous solution), which remove it.
-Every reported loss is recomputed from the returned weights by the forward map.
+patterned points, the slack rows carry the targets ``s y_i``. A ridge ``eps |vec V - anchor|^2`` (``eps = 1e-6``
+times the mean squared row norm of ``X``) makes ``E`` of full column rank; with ``[E_V | f] = Q [R | g]`` (one
+LAPACK QR), ``xi = R x - g`` the problem becomes a least-distance program ``min |xi|^2, G R^{-1} xi >= h'``
+(Lawson-Hanson), solved as the nonnegative least squares ``min_{u >= 0} |[G R^{-1}; h'^T]^T u - e_{p+1}|`` (scipy's
+compiled NNLS), with ``xi = -r_{1:p} / r_{p+1}`` for the residual ``r`` and KKT multipliers ``2 u / (-r_{p+1})``.
+Constraints are generated lazily (cutting planes): solve with a working set of pattern constraints and slack
+constraints, add every violated pattern constraint and every violated slack constraint (a convex point gets its
+slack when ``P_i > 0``), and re-solve; each relaxation is a lower bound (a convex point without a slack counts
+``y_i^2 <= (P_i - y_i)^2``) and a feasible relaxed optimum is the cell optimum, so the loop is exact and finite.
+The constraints with positive multipliers seed the next pattern's working set. One unit with convex points: first
+try *pattern switching* (pattern the convex points as guessed from the previous leaf, solve, flip those whose
+multiplier leaves the subdifferential ``[0, -2 s y_i]`` of ``(relu(z) - s y_i)^2`` at 0; all in range = KKT point of
+the convex leaf problem = its optimum), falling back to the slacks on a degenerate vertex. The ridge costs at
+most ``eps |V*|^2`` in the loss (usually ``O(eps^2)``); every new incumbent and every leaf within that margin of
+it is polished by proximal-point iterations (``anchor`` = the previous solution), which remove it. Every reported
+loss is recomputed from the returned weights by the forward map.
 
 Branch and bound over ``k`` units. A leaf is one pattern per unit (multisets of cells for units of equal sign,
-since permuting them changes nothing). Lower bound of a leaf without solving its QP: every point with ``y_i > 0``
-that is inactive in all ``+`` units has ``f(x_i) <= 0`` and pays at least ``y_i^2`` (symmetrically ``y_i < 0`` and the
-``-`` units). Leaves are sorted by (bound, number of active pairs) and the search stops at the first bound
-``>= best - atol`` (``atol = tol (1 + best)``; ``tol`` relative). The incumbent starts at ``V = 0``. With signs not
-given, every sign vector up to permutation is searched with a shared incumbent. Exact up to ``tol`` and to the
-floating-point tests above; the running time is exponential (in ``k`` and ``d``) by design.
+since permuting them changes nothing). Lower bounds without the leaf's QP: (i) counting: a point with ``y_i > 0``
+inactive in all ``+`` units has ``f(x_i) <= 0`` and pays ``>= y_i^2`` (symmetrically ``y_i < 0`` and the ``-``
+units); with one sign every convex point pays ``>= y_i^2``; (ii) one unit: plus the least-squares residual of the
+active points (constraints dropped; all cells at once from ``sum x x^T``); (iii) ``k >= 2`` units of one sign: plus
+``sum_j B(c_j, X_j)``, one-unit QPs on the points unit ``j`` covers alone (:class:`_UnitBound`), cached per key and
+used when the keys are far fewer than the leaves (e.g. ``k = 3`` on the 7-vertex colouring instances). Leaves are
+taken in blocks sorted by (bound (i)+(ii), number of active pairs), after a few probes of every bound level (for
+an early incumbent: a non-realizable instance's optimum often leaves a point uncovered), and a block stops at the
+first bound ``>= best - atol`` (``atol = tol (1 + best)``; ``tol`` relative). The incumbent starts at ``V = 0``.
+With signs not given, every sign vector up to permutation is searched (all ``+`` first) with a shared incumbent.
+Exact up to ``tol`` and to the floating-point tests above; the running time is exponential (in ``k`` and ``d``) by
+design. ``time_budget`` is checked between leaves and inside the cell enumeration.
 """
 
 from __future__ import annotations
@@ -79,10 +90,45 @@ _ON_TOL = 1e-12  # |<x_i, p>| on unit vectors below which a candidate point coun
 _PAR_TOL = 1e-14  # 1 - |<a, b>| below which unit normals a, b count as the same hyperplane
 _RANK_TOL = 1e-10  # relative singular-value cut-off for the rank of a set of normals
 _RIDGE = 1e-6  # ridge eps, relative to the mean squared row norm of X (removed by the proximal polish)
-_CHUNK = 1 << 21  # leaves per sorted block (one block: global order and early stop)
+_CHUNK = 1 << 25  # leaves x points per sorted block (one block: global order and early stop)
 _MAX_ROUNDS = 60  # cutting-plane rounds before the full constraint set is used
 _POLISH_ITERS = 40
 _LOG_EVERY_S = 1.0
+_PROBES = 64  # leaves probed first at every count-bound level
+_MAX_PROBES = 1024
+_BATCH = 256  # leaves per vectorized bound evaluation
+_SWITCH_ITERS = 16
+
+
+def _nnls_public(M: np.ndarray, e: np.ndarray) -> np.ndarray | None:
+    try:
+        return nnls(M, e, maxiter=max(50, 10 * M.shape[1]))[0]
+    except RuntimeError:  # iteration limit
+        return None
+
+
+def _nnls_fast_factory():
+    """scipy's compiled NNLS without the public wrapper's checks (~15 us a call); checked on a known problem at
+    import, else the public :func:`scipy.optimize.nnls`."""
+    try:
+        from scipy.optimize._slsqplib import nnls as raw  # private: guarded below
+    except ImportError:
+        return _nnls_public
+
+    def fast(M: np.ndarray, e: np.ndarray) -> np.ndarray | None:
+        x, _, info = raw(np.ascontiguousarray(M), e, max(50, 10 * M.shape[1]))
+        return None if info == 3 else x
+
+    try:
+        A = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+        ok = np.allclose(fast(A, np.array([2.0, 1.0, 1.0])), [1.5, 1.0]) and np.allclose(
+            fast(A, np.array([-1.0, -1.0, -1.0])), [0.0, 0.0])
+    except Exception:  # any change of the private signature falls back to the public function
+        ok = False
+    return fast if ok else _nnls_public
+
+
+_nnls = _nnls_fast_factory()
 
 
 # ---------------------------------------------------------------- public result
@@ -173,6 +219,10 @@ def _check_tol(tol: Any) -> float:
 # ---------------------------------------------------------------- arrangement cells
 
 
+class _OutOfTime(Exception):
+    """The time budget ran out inside a phase without a natural stopping point (cell enumeration)."""
+
+
 def _unit_rows(N: np.ndarray) -> np.ndarray:
     return N / np.linalg.norm(N, axis=1, keepdims=True)
 
@@ -205,7 +255,7 @@ def _cells_2d(N: np.ndarray) -> np.ndarray:
     return np.column_stack([np.cos(ang), np.sin(ang)])
 
 
-def _cell_points(N: np.ndarray) -> np.ndarray:
+def _cell_points(N: np.ndarray, deadline: float | None = None) -> np.ndarray:
     """One interior point (unit vector) per cell of the central arrangement with unit normals ``N`` (m, r), given
     pairwise distinct (non-parallel) rows. Returns (cells, r)."""
     m, r = N.shape
@@ -215,7 +265,7 @@ def _cell_points(N: np.ndarray) -> np.ndarray:
     rank = int(np.sum(sv > _RANK_TOL * sv[0]))
     if rank < r:  # not essential: cells = cells in span(N) x its complement
         B = Vt[:rank].T
-        P = _cell_points(_unit_rows(N @ B)) @ B.T
+        P = _cell_points(_unit_rows(N @ B), deadline) @ B.T
         return _unit_rows(P)
     if m == r:  # independent normals: every sign vector is a cell
         S = np.array(list(itertools.product((1.0, -1.0), repeat=m)))
@@ -224,10 +274,12 @@ def _cell_points(N: np.ndarray) -> np.ndarray:
         return _cells_2d(N)
     cands = []
     for h in range(m):
+        if deadline is not None and time.perf_counter() > deadline:
+            raise _OutOfTime
         v = N[h]
         B = _perp_basis(v)
         R = _unit_rows(N[:h] @ B)  # the earlier hyperplanes restricted to H_h (none parallel to it)
-        Q = _unit_rows(_cell_points(R[_distinct(R)]) @ B.T)
+        Q = _unit_rows(_cell_points(R[_distinct(R)], deadline) @ B.T)
         if h:
             a = np.abs(N[:h] @ Q.T)
             b = np.abs(N[:h] @ v)
@@ -246,7 +298,7 @@ def _cell_points(N: np.ndarray) -> np.ndarray:
     return P[np.sort(first)]
 
 
-def _cell_patterns(Xs: np.ndarray) -> np.ndarray:
+def _cell_patterns(Xs: np.ndarray, deadline: float | None = None) -> np.ndarray:
     """Activation patterns (cells, m) bool (True = ``<x_i, v> > 0``) of the cells of the arrangement of the rows
     of ``Xs`` (m, d); zero rows are False (their hyperplane is the whole space)."""
     m, d = Xs.shape
@@ -255,7 +307,7 @@ def _cell_patterns(Xs: np.ndarray) -> np.ndarray:
     if not nz.any():
         return np.zeros((1, m), dtype=bool)
     N = Xs[nz] / norms[nz, None]
-    P = _cell_points(N[_distinct(N)])
+    P = _cell_points(N[_distinct(N)], deadline)
     out = np.zeros((len(P), m), dtype=bool)
     out[:, nz] = (N @ P.T).T > 0
     return out
@@ -319,8 +371,15 @@ class _Solver:
         self.eps = _RIDGE * max(float(np.mean(np.sum(X * X, axis=1))), 1e-300)
         self.ztol = tol * max(1.0, float(np.max(np.abs(y))))
         self.warm_pat = np.zeros((self.n, self.k), dtype=bool)
-        self.warm_sp = np.zeros(0, dtype=np.int64)
-        self.warm_sJ = np.zeros(0, dtype=np.int64)
+        self.warm_SJ = np.zeros((self.n, 1 << self.k), dtype=bool)
+        self.warm_conv = np.zeros(self.n, dtype=bool)  # one unit: guessed activity of the convex points
+        self.last_lam = np.zeros((self.n, self.k))
+        self.last_lam_slack = np.zeros(0)
+        masks = np.arange(1 << self.k)
+        self._subsets = (masks[None, :] & ~masks[:, None]) == 0  # [u, J]: J is a subset of u
+        pw = self.d * self.k
+        self._diag_r = self._diag_c = np.arange(pw)
+        self._tril = np.tril_indices(pw, -1)
 
     def leaf(self, act: np.ndarray) -> _Leaf:
         """Classify the points of a leaf with patterns ``act`` (n, k) int8 (1 active, 0 inactive, -1 none)."""
@@ -343,60 +402,71 @@ class _Solver:
         yc = y[const_mask]
         return _Leaf(act, lin, A[lin] * self.s, float(yc @ yc), slack, sunits, starget)
 
-    def _solve_working(self, L, Rinv, w0, gsq, ft, wpat, sp, sJ, spts):
-        """One LDP/NNLS solve for the working set (``spts``: slack points with a variable, in variable order;
-        ``sp`` indexes into it). Returns (w, t)."""
-        X, d, k = self.X, self.d, self.k
-        pw, ns = d * k, len(spts)
+    def _solve_working(self, pre, wpat, cp, cJ):
+        """One LDP/NNLS solve for the working set: pattern constraints ``wpat`` (n, k) and slack constraints
+        ``(cp, cJ)``. ``pre`` holds the leaf's factorization. Returns (W (d, k), spts, t): the slack points with a
+        variable (sorted) and their values."""
+        Rinv, w0, Z0, XR, sgn, ft, gsq = pre
+        n, d, k = self.n, self.d, self.k
+        pw = d * k
+        present = np.zeros(n, dtype=bool)
+        present[cp] = True
+        spts = np.flatnonzero(present)
+        ns = spts.size
         p = pw + ns
         ii, jj = np.nonzero(wpat)
-        q1, q2 = ii.size, sp.size
-        G = np.zeros((q1 + q2, p))
-        h = np.empty(q1 + q2)
-        cols = jj[:, None] * d + np.arange(d)
-        C = np.zeros((q1, pw))
-        if q1:
-            sg = np.where(L.act[ii, jj] == 1, 1.0, -1.0)
-            np.put_along_axis(C, cols, sg[:, None] * X[ii], axis=1)
-            G[:q1, :pw] = C @ Rinv
-            h[:q1] = -(C @ w0)
+        q1, q2 = ii.size, cp.size
+        # M = [G^T; h^T] of the LDP  min |xi|  s.t.  G xi >= h  (Lawson-Hanson), built column by column block
+        M = np.zeros((p + 1, q1 + q2))
+        sg = sgn[ii, jj]
+        M[:pw, :q1] = (sg[:, None] * XR[jj, ii]).T
+        M[p, :q1] = -sg * Z0[ii, jj]
         ftS = ft[spts]
-        if ns:
-            Jb = (sJ[:, None] & self.bits) > 0
-            Aw = (Jb[:, :, None] * X[spts[sp]][:, None, :]).reshape(q2, pw)
-            G[q1:q1 + q2, :pw] = -(Aw @ Rinv)
-            G[q1 + np.arange(q2), pw + sp] = 1.0
-            h[q1:q1 + q2] = Aw @ w0 - ftS[sp]
+        if q2:
+            sp = np.cumsum(present)[cp] - 1
+            Jb = ((cJ[:, None] & self.bits) > 0).astype(float)
+            M[:pw, q1:] = -np.einsum("qj,jqp->pq", Jb, XR[:, cp])
+            M[pw + sp, q1 + np.arange(q2)] = 1.0
+            M[p, q1:] = np.sum(Jb * Z0[cp], axis=1) - ft[cp]
         scale = 1.0 + gsq + float(ftS @ ftS)  # >= 1 + |xi*|^2, since x = 0 (xi = -(Q^T f)) is feasible
-        xi = self._ldp(G, h, p, scale)
+        xi, lam = self._ldp(M, p, scale)
         if xi is None:  # x = 0 is always feasible, so the cell is (numerically) thin: relax by eta, then give up
-            rel = np.concatenate([np.linalg.norm(C, axis=1), np.ones(q2)]) * max(1.0, float(np.abs(w0).max()))
+            rel = np.concatenate([np.linalg.norm(self.X[ii], axis=1), np.ones(q2)]) * max(1.0, float(np.abs(w0).max()))
             for eta in (1e-12, 1e-10):
-                xi = self._ldp(G, h - eta * rel, p, scale)
+                M2 = M.copy()
+                M2[p] -= eta * rel
+                xi, lam = self._ldp(M2, p, scale)
                 if xi is not None:
                     break
             else:
                 log.warning("exact: least-distance program failed on a degenerate cell; using V = 0 there")
-                return np.zeros(pw), np.zeros(ns)
-        return Rinv @ xi[:pw] + w0, xi[pw:] + ftS
+                self.last_lam, self.last_lam_slack = np.zeros((n, k)), np.zeros(q2)
+                return np.zeros((d, k)), spts, np.zeros(ns)
+        w = Rinv @ xi[:pw] + w0
+        lam_pat = np.zeros((n, k))
+        lam_pat[ii, jj] = lam[:q1]
+        self.last_lam = lam_pat  # KKT multipliers of the pattern constraints (for |E x - f|^2)
+        self.last_lam_slack = lam[q1:]  # ... and of the slack constraints (cp, cJ)
+        return w.reshape(k, d).T, spts, xi[pw:] + ftS
 
     @staticmethod
-    def _ldp(G: np.ndarray, h: np.ndarray, p: int, scale: float) -> np.ndarray | None:
-        """``argmin |xi|`` s.t. ``G xi >= h`` by NNLS (Lawson-Hanson); None if reported infeasible. The NNLS residual
-        ``r`` satisfies ``r_{p+1} = -1 / (1 + |xi|^2)``; ``scale >= 1 + |xi|^2`` bounds it away from 0."""
-        if h.size == 0 or np.all(h <= 0):
-            return np.zeros(p)
-        M = np.vstack([G.T, h[None, :]])
+    def _ldp(M: np.ndarray, p: int, scale: float) -> tuple[np.ndarray | None, np.ndarray]:
+        """``argmin |xi|^2`` s.t. ``G xi >= h`` from ``M = [G^T; h^T]`` by NNLS (Lawson-Hanson): ``u = argmin_{u>=0}
+        |M u - e_{p+1}|``, ``r = M u - e_{p+1}``, ``xi = -r_{1:p} / r_{p+1}``, multipliers ``lam = 2 u / (-r_{p+1})``
+        (``2 xi = G^T lam``). None if reported infeasible. At the optimum ``r_{p+1} = -1 / (1 + |xi|^2)``;
+        ``scale >= 1 + |xi|^2`` bounds it away from 0."""
+        q = M.shape[1]
+        if q == 0 or np.all(M[p] <= 0):
+            return np.zeros(p), np.zeros(q)
         e = np.zeros(p + 1)
         e[-1] = 1.0
-        try:
-            u, _ = nnls(M, e, maxiter=max(50, 10 * M.shape[1]))
-        except RuntimeError:  # iteration limit
-            return None
+        u = _nnls(M, e)
+        if u is None:
+            return None, np.zeros(q)
         r = M @ u - e
         if not r[-1] < -0.5 / scale:  # ~0: a (numerical) certificate of infeasibility
-            return None
-        return -r[:p] / r[-1]
+            return None, np.zeros(q)
+        return -r[:p] / r[-1], 2.0 * u / (-r[-1])
 
     def objective(self, L: _Leaf, W: np.ndarray) -> float:
         """The leaf's objective at ``V = W`` (equal to the true sum of squares on the leaf's cell)."""
@@ -412,82 +482,121 @@ class _Solver:
         pw, m = d * k, len(L.lin)
         se = math.sqrt(self.eps)
         # QR of [E_V | f] in one LAPACK call: R_aug = [[R, Q^T f], [0, *]]
-        Ef = np.zeros((m + pw, pw + 1))
+        Ef = np.zeros((m + pw, pw + 1), order="F")
         Ef[:m, :pw] = (L.coef[:, :, None] * X[L.lin][:, None, :]).reshape(m, pw)
         Ef[:m, pw] = y[L.lin]
-        Ef[m + np.arange(pw), np.arange(pw)] = se
+        Ef[self._diag_r + m, self._diag_c] = se
         if anchor is not None:
             Ef[m:, pw] = se * anchor
-        qr, _, _, info = lapack.dgeqrf(Ef)
-        Rinv, info2 = lapack.dtrtri(np.triu(qr[:pw, :pw]))
+        qr, _, _, info = lapack.dgeqrf(Ef, overwrite_a=1)
+        Rinv, info2 = lapack.dtrtri(qr[:pw, :pw])  # reads the upper triangle only
         if info or info2:
             raise RuntimeError(f"internal: LAPACK failure in the leaf QR (info {info}, {info2})")
+        Rinv[self._tril] = 0.0
         g = qr[:pw, pw]
-        w0, gsq = Rinv @ g, float(g @ g)
+        w0 = Rinv @ g
+        Z0 = X @ w0.reshape(k, d).T  # (n, k) outputs of the unconstrained minimizer
+        XR = X @ Rinv.reshape(k, d, pw)  # (k, n, pw): row i of unit j's constraint in xi-space
+        sgn = np.where(L.act == 1, 1.0, -1.0)
         ft = np.zeros(n)
         ft[L.slack] = L.starget
-        umask = np.zeros(n, dtype=np.int64)  # units of each slack point's term, as a bitmask
-        umask[L.slack] = L.sunits @ self.bits
+        pre = (Rinv, w0, Z0, XR, sgn, ft, float(g @ g))
         pat = L.act >= 0
         wpat = self.warm_pat & pat
-        keep = (umask[self.warm_sp] > 0) & (self.warm_sJ & ~umask[self.warm_sp] == 0)
-        cp, cJ = self.warm_sp[keep], self.warm_sJ[keep]  # slack constraints (point, J)
-        sg = np.where(L.act == 1, 1.0, -1.0)
+        # allowed slack constraints (i, J): i a convex point of this leaf, J a subset of its term's units
+        allowed = np.zeros((n, 1 << k), dtype=bool)
+        allowed[L.slack] = self._subsets[L.sunits @ self.bits]
+        SJ = self.warm_SJ & allowed
+        ns_ = L.slack.size
         for rnd in range(_MAX_ROUNDS + 1):
-            spts, sp = np.unique(cp, return_inverse=True)
-            w, t = self._solve_working(L, Rinv, w0, gsq, ft, wpat, sp.ravel(), cJ, spts)
-            W = w.reshape(k, d).T
+            cp, cJ = np.nonzero(SJ)
+            W, spts, t = self._solve_working(pre, wpat, cp, cJ)
             Z = X @ W
             if rnd == _MAX_ROUNDS:
                 break
-            viol = pat & (sg * Z < -self.ztol) & ~wpat
+            viol = (sgn * Z < -self.ztol) & pat & ~wpat
             added = bool(viol.any())
-            wpat |= viol
-            if L.slack.size:
+            if added:
+                wpat |= viol
+            if ns_:
                 Zs = np.where(L.sunits, Z[L.slack], 0.0)
                 v = np.maximum(Zs, 0.0).sum(axis=1)
-                tt = np.zeros(n)
+                tt = np.full(n, np.nan)
                 tt[spts] = t
-                has = np.zeros(n, dtype=bool)
-                has[spts] = True
-                bad = (v > self.ztol) & (~has[L.slack] | (tt[L.slack] < v - self.ztol))
-                neg = has[L.slack] & (tt[L.slack] < -self.ztol)  # t_i >= 0 (J = empty set)
-                if bad.any() or neg.any():
-                    newp = np.concatenate([L.slack[bad], L.slack[neg]])
-                    newJ = np.concatenate([(Zs[bad] > 0) @ self.bits, np.zeros(int(neg.sum()), dtype=np.int64)])
-                    old = set(zip(cp.tolist(), cJ.tolist(), strict=True))
-                    fresh = np.array([(a, b) not in old for a, b in zip(newp.tolist(), newJ.tolist(), strict=True)])
-                    if fresh.any():
-                        cp = np.concatenate([cp, newp[fresh]])
-                        cJ = np.concatenate([cJ, newJ[fresh]])
+                ts = tt[L.slack]
+                bad = (v > self.ztol) & ~(ts >= v - self.ztol)  # NaN (no variable yet) counts as violated
+                if bad.any():
+                    Jn = (Zs[bad] > 0) @ self.bits
+                    rows = L.slack[bad]
+                    if not SJ[rows, Jn].all():
+                        SJ[rows, Jn] = True
                         added = True
+                neg = ts < -self.ztol  # t_i >= 0 (J = empty set)
+                if neg.any() and not SJ[L.slack[neg], 0].all():
+                    SJ[L.slack[neg], 0] = True
+                    added = True
             if not added:
                 break
             if rnd == _MAX_ROUNDS - 1:  # safety net: the complete constraint set
                 log.debug("exact: cutting planes did not settle; solving with all constraints")
-                wpat = pat.copy()
-                allJ = np.arange(0, 1 << k)
-                pairs = [(i, J) for i, u in zip(L.slack.tolist(), umask[L.slack].tolist(), strict=True)
-                         for J in allJ.tolist() if J & ~u == 0]
-                cp = np.array([a for a, _ in pairs], dtype=np.int64)
-                cJ = np.array([b for _, b in pairs], dtype=np.int64)
-        # seed the next leaf with the constraints that bind here (within 1e3 ztol)
-        btol = 1e3 * self.ztol
-        self.warm_pat = wpat & (np.abs(Z) <= btol)
+                wpat, SJ = pat.copy(), allowed.copy()
+        # seed the next leaf with the constraints that carry a positive multiplier here; a convex point whose
+        # output is 0 (only t_i >= 0 binds) goes back to the relaxation (its term is then y_i^2)
+        self.warm_pat = wpat & (self.last_lam > 0)
         if cp.size:
-            tt = np.zeros(n)
-            tt[spts] = t
-            Jb = (cJ[:, None] & self.bits) > 0
-            gap = tt[cp] - np.sum(np.where(Jb, Z[cp], 0.0), axis=1)
-            bind = gap <= btol
-            self.warm_sp, self.warm_sJ = cp[bind], cJ[bind]
-        else:
-            self.warm_sp, self.warm_sJ = cp, cJ
+            pos = self.last_lam_slack > 0
+            SJ[cp[~pos], cJ[~pos]] = False
+            live = np.zeros(n, dtype=bool)
+            live[cp[pos & (cJ > 0)]] = True
+            SJ[~live, 0] = False
+        self.warm_SJ = SJ
         if not true_loss:
             return self.objective(L, W), W
         F = np.maximum(Z, 0.0) @ self.s
         res = F - y
         return float(res @ res), W
+
+    def solve_leaf(self, L: _Leaf) -> tuple[float, np.ndarray, _Leaf]:
+        """Solve a leaf; returns (true loss, V, a leaf with the same optimum for polishing). One unit with convex
+        points: pattern switching (below), falling back to the slack formulation."""
+        if self.k == 1 and L.slack.size:
+            out = self._solve_switch(L)
+            if out is not None:
+                return out
+        val, W = self.solve(L)
+        return val, W, L
+
+    def _solve_switch(self, L: _Leaf) -> tuple[float, np.ndarray, _Leaf] | None:
+        """One unit: pattern the convex points too (guess from the previous leaf), solve that fully patterned QP,
+        and switch the convex points whose KKT multiplier is out of range. With ``phi_i(z) = (relu(z) - y'_i)^2``,
+        ``y'_i = s y_i <= 0``, the subdifferential at 0 is ``[0, -2 y'_i]``; the multiplier ``lam_i`` of the
+        pattern constraint at ``z_i = 0`` is feasible iff ``lam_i <= -2 y'_i`` (active: the effective slope is
+        ``-2 y'_i - lam_i``; inactive: ``lam_i``). With every multiplier in range the point is a KKT point of the
+        convex leaf problem, hence optimal. Returns None after ``_SWITCH_ITERS`` rounds (the caller falls back)."""
+        conv = L.slack
+        thr = -2.0 * L.starget  # >= 0
+        ltol = 1e-7 * max(1.0, float(np.max(np.abs(self.y))))
+        guess = self.warm_conv[conv].copy()
+        prev = np.inf
+        for it in range(_SWITCH_ITERS):
+            act = L.act.copy()
+            act[conv, 0] = guess
+            L2 = self.leaf(act)
+            val, W = self.solve(L2)
+            lam = self.last_lam[conv, 0]
+            bad = lam > thr + ltol
+            if not bad.any():
+                self.warm_conv[conv] = guess
+                return val, W, L2
+            if val >= prev - 1e-12 * (1.0 + abs(val)):  # no progress: a degenerate vertex, let the slacks decide
+                return None
+            prev = val
+            if it < _SWITCH_ITERS // 2:
+                guess = guess ^ bad
+            else:  # one at a time (the largest violation) against cycling
+                b = int(np.argmax(np.where(bad, lam - thr, -np.inf)))
+                guess[b] = ~guess[b]
+        return None
 
     def polish(self, L: _Leaf, W: np.ndarray, true_loss: bool = True) -> tuple[float, np.ndarray]:
         """Proximal-point iterations ``anchor <- w`` on one leaf: removes the ridge bias. Returns the best
@@ -506,7 +615,7 @@ class _Solver:
             w = w2
             if val < best:
                 best, bestW = val, W2
-            if step <= 1e-12 * (1.0 + float(np.linalg.norm(w))) or abs(prev - val) <= 1e-15 * (1.0 + val):
+            if step <= 1e-10 * (1.0 + float(np.linalg.norm(w))) or abs(prev - val) <= 1e-13 * (1.0 + val):
                 break
             prev = val
         return best, bestW
@@ -532,8 +641,12 @@ def _multiset_chunks(P: int, k: int, limit: int):
     """Yield the multisets of size k over range(P) in lexicographic order, in blocks of at most about ``limit``
     rows (a block is one fixed prefix's completions, or several whole prefixes)."""
     total = math.comb(P + k - 1, k) if k else 1
-    if total <= limit or k <= 1:
+    if total <= limit or k == 0:
         yield _multisets(P, k)
+        return
+    if k == 1:
+        for a in range(0, P, limit):
+            yield np.arange(a, min(P, a + limit), dtype=np.int64)[:, None]
         return
     buf, size = [], 0
     for i in range(P):
@@ -602,9 +715,10 @@ class _UnitBound:
     one covered by several pays ``>= 0``, one covered by none ``y_i^2``. Hence a leaf's loss is at least
 
         count bound + sum_j B(c_j, X_j),
-        B(c, X) = min_{v in cell c} sum_{i in X} (s0 <x_i, v> - y_i)^2 + sum_{convex i} [(relu(<x_i, v>) - s0 y_i)^2 - y_i^2],
+        B(c, X) = min_{v in cell c} sum_{i in X} (s0 <x_i, v> - y_i)^2
+                  + sum_{convex i} [(relu(<x_i, v>) - s0 y_i)^2 - y_i^2],
 
-    a one-unit QP per key, polished and lowered by ``atol`` so that it stays a bound. Worth it when the keys
+    a one-unit QP per key, polished and lowered by ``1e-3 tol (1 + B)`` so that it stays a bound. Worth it when the keys
     (at most ``sum_c 2^{|c|}``) are far fewer than the leaves, e.g. three units on seven vertices.
     """
 
@@ -615,32 +729,161 @@ class _UnitBound:
         self.conv = np.setdiff1d(np.arange(n), prim)
         self.conv_y2 = float(y[self.conv] @ y[self.conv])
         self.n = n
-        self.cache: dict[tuple[int, bytes], float] = {}
+        self.cache: dict[bytes, float] = {}
         self.solved = 0
 
-    def __call__(self, c: int, excl: np.ndarray) -> float:
-        key = (c, np.packbits(excl).tobytes())
-        val = self.cache.get(key)
-        if val is None:
-            act = np.full((self.n, 1), -1, dtype=np.int8)
-            act[self.prim, 0] = self.cells[c]
-            lin = self.prim[excl]
-            yv = self.solver.y
-            L = _Leaf(act, lin, np.full((lin.size, 1), self.s0), 0.0, self.conv,
-                      np.ones((self.conv.size, 1), dtype=bool), self.s0 * yv[self.conv])
-            v, W = self.solver.solve(L, true_loss=False)
-            v, _ = self.solver.polish(L, W, true_loss=False)
-            val = v - self.conv_y2 - self.tol * (1.0 + abs(v))
-            self.cache[key] = val
-            self.solved += 1
-        return val
+    def _value(self, c: int, excl: np.ndarray) -> float:
+        """``B(c, X)`` minus a small safety margin; ``excl`` is bool over the patterned points."""
+        act = np.full((self.n, 1), -1, dtype=np.int8)
+        act[self.prim, 0] = self.cells[c]
+        lin = self.prim[excl]
+        yv = self.solver.y
+        L = _Leaf(act, lin, np.full((lin.size, 1), self.s0), 0.0, self.conv,
+                  np.ones((self.conv.size, 1), dtype=bool), self.s0 * yv[self.conv])
+        v, W = self.solver.solve(L, true_loss=False)
+        v, _ = self.solver.polish(L, W, true_loss=False)
+        self.solved += 1
+        return v - self.conv_y2 - 1e-3 * self.tol * (1.0 + abs(v))
+
+    def block(self, T: np.ndarray) -> np.ndarray:
+        """``sum_j B(T[:, j], X_j)`` for leaves ``T`` (M, k) of cell indices (bounds solved once per key)."""
+        if T.shape[0] == 0:
+            return np.zeros(0)
+        A = self.cells[T]  # (M, k, m)
+        excl = A & (A.sum(axis=1) == 1)[:, None, :]
+        rows = np.concatenate([T.astype(np.int64).reshape(-1, 1).view(np.uint8),
+                               np.packbits(excl, axis=2).reshape(T.size, -1)], axis=1)
+        uniq, first, inv = np.unique(rows, axis=0, return_index=True, return_inverse=True)
+        vals = np.empty(len(uniq))
+        flat_T, flat_X = T.reshape(-1), excl.reshape(T.size, -1)
+        for u, (row, f) in enumerate(zip(uniq, first.tolist(), strict=True)):
+            key = row.tobytes()
+            val = self.cache.get(key)
+            if val is None:
+                val = self._value(int(flat_T[f]), flat_X[f])
+                self.cache[key] = val
+            vals[u] = val
+        return vals[inv.ravel()].reshape(T.shape).sum(axis=1)
 
 
-def _group_cells(X: np.ndarray, idx: np.ndarray) -> np.ndarray:
+class _GroupBound:
+    """Local lower bounds for a pure sign vector (all units of sign ``s0``), from small groups of points.
+
+    Group ``G_i`` of a convex point ``i``: ``i`` and the patterned points ``j`` with ``supp(x_j) within supp(x_i)``
+    (in the reductions: an edge and its vertices). With ``alpha_j = 1 / #{groups containing j}``,
+
+        loss = sum_i l_i(V) >= sum_groups min_V [l_i(V) + sum_{j in G_i} alpha_j l_j(V)] + sum_{j in no group} l_j,
+
+    and each group's minimum depends only on the group's local pattern (activity of its members in every unit):
+    a QP on the group's points (rows scaled by ``sqrt(alpha)``; relu is positively homogeneous), solved once per
+    (group, local pattern) and lowered by ``1e-3 tol (1 + value)``. Points in no group contribute ``y_j^2`` if
+    active nowhere. Used when every group has at most 8 pattern bits (``|G| k <= 8``).
+    """
+
+    def __init__(self, X: np.ndarray, y: np.ndarray, s0: float, prim: np.ndarray, k: int, tol: float):
+        n = len(y)
+        self.k, self.tol = k, tol
+        conv = np.setdiff1d(np.arange(n), prim)
+        supp = X != 0
+        nonzero = supp[prim].any(axis=1)
+        self.groups: list[tuple[int, np.ndarray]] = []  # (convex point, positions of its members in prim)
+        for i in conv.tolist():
+            if not supp[i].any():
+                continue
+            pos = np.flatnonzero(nonzero & np.all(~supp[prim] | supp[i], axis=1))
+            self.groups.append((i, pos))
+        mult = np.zeros(prim.size)
+        for _, pos in self.groups:
+            mult[pos] += 1
+        self.ok = bool(self.groups) and max(pos.size for _, pos in self.groups) * k <= 8
+        self.outside = np.flatnonzero(mult == 0)
+        self.y2_out = y[prim][self.outside] ** 2
+        self.solvers, self.tables = [], []
+        if not self.ok:
+            return
+        for i, pos in self.groups:
+            a = 1.0 / mult[pos]
+            Xg = np.vstack([X[i][None, :], np.sqrt(a)[:, None] * X[prim[pos]]])
+            yg = np.concatenate([[y[i]], np.sqrt(a) * y[prim[pos]]])
+            self.solvers.append(_Solver(Xg, yg, np.full(k, s0), tol))
+            self.tables.append({})
+        self.solved = 0
+
+    def _value(self, g: int, bits: np.ndarray) -> float:
+        sol = self.solvers[g]
+        act = np.full((sol.n, self.k), -1, dtype=np.int8)
+        act[1:] = bits.reshape(self.k, -1).T
+        L = sol.leaf(act)
+        v, W = sol.solve(L, true_loss=False)
+        v, _ = sol.polish(L, W, true_loss=False)
+        self.solved += 1
+        return v - 1e-3 * self.tol * (1.0 + abs(v))
+
+    def block(self, A: np.ndarray) -> np.ndarray:
+        """The bound for leaves with activity ``A`` (M, k, m) over the patterned points."""
+        if len(A) == 0:
+            return np.zeros(0)
+        total = (~A.any(axis=1))[:, self.outside].astype(float) @ self.y2_out
+        for g, (_, pos) in enumerate(self.groups):
+            bits = A[:, :, pos].reshape(len(A), -1)
+            idx = bits @ (1 << np.arange(bits.shape[1]))
+            uniq, inv = np.unique(idx, return_inverse=True)
+            table = self.tables[g]
+            vals = np.empty(len(uniq))
+            for u, key in enumerate(uniq.tolist()):
+                val = table.get(key)
+                if val is None:
+                    val = table[key] = self._value(g, bits[np.argmax(idx == key)])
+                vals[u] = val
+            total += vals[inv.ravel()]
+        return total
+
+
+def _group_cells(X: np.ndarray, idx: np.ndarray, deadline: float | None = None) -> np.ndarray:
     """Activation patterns (cells, len(idx)) of one unit on the points ``idx``."""
     if idx.size == 0:
         return np.zeros((1, 0), dtype=bool)
-    return _cell_patterns(X[idx])
+    return _cell_patterns(X[idx], deadline)
+
+
+def _probes(level: np.ndarray, nact: np.ndarray, order: np.ndarray, below: float) -> list[int]:
+    """Leaves to evaluate first, for an early incumbent: at every count-bound ``level < below``, ``_PROBES``
+    leaves spread evenly over those with the fewest active pairs (``order`` sorts by (level, nact)); the optimum of
+    a non-realizable instance often sits at a higher level than the bulk of the leaves. Deterministic."""
+    key = np.stack([level[order], nact[order]], axis=1)
+    _, starts, counts = np.unique(key, axis=0, return_index=True, return_counts=True)
+    out: list[int] = []
+    last = None
+    for a, c in zip(starts.tolist(), counts.tolist(), strict=True):
+        lvl = float(level[order[a]])
+        if lvl >= below or len(out) >= _MAX_PROBES:
+            break
+        if lvl == last:  # only the sub-level with the fewest active pairs
+            continue
+        last = lvl
+        pick = np.unique(np.linspace(a, a + c - 1, min(_PROBES, c)).round().astype(np.int64))
+        out.extend(order[pick].tolist())
+    return out[:_MAX_PROBES]
+
+
+def _ls_bound(X: np.ndarray, y: np.ndarray, s0: float, prim: np.ndarray, cells: np.ndarray):
+    """For one unit of sign ``s0``: ``B(c) = min_v sum_{i active in c} (s0 <x_i, v> - y_i)^2`` (least squares, the
+    cell's constraints and the other points dropped: a lower bound on that part of the loss), for all cells at once
+    from ``G_c = sum x_i x_i^T``, ``b_c = sum s0 y_i x_i``, ``r_c = sum y_i^2`` as ``r_c - b_c^T G_c^+ b_c``. Returns a
+    function of cell indices, lowered by a relative 1e-12 for rounding."""
+    Xp, yp = X[prim], y[prim]
+    A = cells.astype(float)
+    d = X.shape[1]
+    G = (A @ (Xp[:, :, None] * Xp[:, None, :]).reshape(len(prim), d * d)).reshape(len(cells), d, d)
+    b = A @ (s0 * yp[:, None] * Xp)
+    r = A @ (yp * yp)
+    val = np.empty(len(cells))
+    for a in range(0, len(cells), 65536):
+        sl = slice(a, a + 65536)
+        val[sl] = r[sl] - np.einsum("ci,ci->c", b[sl], np.einsum("cij,cj->ci", np.linalg.pinv(G[sl], hermitian=True),
+                                                                 b[sl]))
+    val = np.maximum(val - 1e-12 * (1.0 + r), 0.0)
+    return lambda idx: val[idx]
 
 
 def _search_signs(st: _Search, s: np.ndarray) -> None:
@@ -656,33 +899,38 @@ def _search_signs(st: _Search, s: np.ndarray) -> None:
     solver = _Solver(X, y, s, st.tol)
     label = "".join("+" if v > 0 else "-" for v in s)
     if mixed:  # one arrangement over all points serves both groups' primary and secondary patterns
-        full = _group_cells(X, np.arange(n))
+        full = _group_cells(X, np.arange(n), st.deadline)
         cp, inv_p = np.unique(full[:, prim_p], axis=0, return_inverse=True)
         cm, inv_m = np.unique(full[:, prim_m], axis=0, return_inverse=True)
         inv_p, inv_m = inv_p.ravel(), inv_m.ravel()
     else:
         full = None
-        cp = _group_cells(X, prim_p) if kp else np.zeros((1, 0), dtype=bool)
-        cm = _group_cells(X, prim_m) if km else np.zeros((1, 0), dtype=bool)
+        cp = _group_cells(X, prim_p, st.deadline) if kp else np.zeros((1, 0), dtype=bool)
+        cm = _group_cells(X, prim_m, st.deadline) if km else np.zeros((1, 0), dtype=bool)
     yp2 = y[prim_p] ** 2
     ym2 = np.where(y[prim_m] < 0, y[prim_m] ** 2, 0.0)
     # pure signs: every convex point pays at least y_i^2 (its output has the sign opposite to y_i, or is 0)
     lb0 = 0.0 if mixed else float(np.sum(y[y < 0] ** 2) if kp else np.sum(y[y > 0] ** 2))
     log.info("exact %s: %d + cells on %d points, %d - cells on %d points", label, len(cp), prim_p.size, len(cm),
              prim_m.size)
-    Tm_all = _multisets(len(cm), km)
-    n_m = len(Tm_all)
     if mixed:
         st.total = None
     elif st.total is not None:
-        st.total += (math.comb(len(cp) + kp - 1, kp) if kp else 1) * n_m
-    limit_p = max(1, _CHUNK // max(1, n_m))
+        st.total += (math.comb(len(cp) + kp - 1, kp) if kp else 1) * (math.comb(len(cm) + km - 1, km) if km else 1)
+    chunk = max(1024, _CHUNK // max(1, n))  # leaves per block (the block's bound arrays are leaves x points)
     ubound = None
     if not mixed:  # per-unit bounds, when their keys are much fewer than the leaves
         kg, cg = (kp, cp) if kp else (km, cm)
         keys = float(np.sum(2.0 ** cg.sum(axis=1)))
         if kg >= 2 and keys <= 0.05 * math.comb(len(cg) + kg - 1, kg):
             ubound = _UnitBound(X, y, 1.0 if kp else -1.0, prim_p if kp else prim_m, cg, st.tol)
+    gbound = None
+    if not mixed:
+        gbound = _GroupBound(X, y, 1.0 if kp else -1.0, prim_p if kp else prim_m, k, st.tol)
+        gbound = gbound if gbound.ok else None
+    ls_bound = None
+    if not mixed and k == 1:
+        ls_bound = _ls_bound(X, y, s[0], prim_p if kp else prim_m, cp if kp else cm)
     refine_cache: dict[tuple[int, int, bytes], np.ndarray] = {}
 
     def refinements(group: int, cell: int, needed: np.ndarray) -> np.ndarray:
@@ -695,69 +943,94 @@ def _search_signs(st: _Search, s: np.ndarray) -> None:
             refine_cache[key] = out
         return out
 
-    for Tp in _multiset_chunks(len(cp), kp, limit_p):
-        # all (plus tuple, minus tuple) pairs of this block
-        ip = np.repeat(np.arange(len(Tp)), n_m)
-        im = np.tile(np.arange(n_m), len(Tp))
-        cov_p = np.zeros((len(Tp), prim_p.size), dtype=bool)
+    def _evaluate(o: int) -> None:
+        """Solve leaf ``o`` of the current block (all its refinements for mixed signs)."""
+        tp, tm = Tp[ip[o]], Tm[im[o]]
+        act = np.full((n, k), -1, dtype=np.int8)
         for j in range(kp):
-            cov_p |= cp[Tp[:, j]]
-        cov_m = np.zeros((n_m, prim_m.size), dtype=bool)
+            act[prim_p, j] = cp[tp[j]]
         for j in range(km):
-            cov_m |= cm[Tm_all[:, j]]
-        lb = lb0 + ((~cov_p).astype(float) @ yp2)[ip] + ((~cov_m).astype(float) @ ym2)[im]
-        nact = cp[Tp].sum(axis=(1, 2))[ip] + cm[Tm_all].sum(axis=(1, 2))[im]
-        order = np.lexsort((nact, lb))
-        nblock = len(order)
-        for pos, o in enumerate(order):
-            if lb[o] >= st.best - st.atol():
-                if not mixed:
-                    st.pruned += nblock - pos
-                break
+            act[prim_m, kp + j] = cm[tm[j]]
+        if not mixed:
+            val, W, L = solver.solve_leaf(solver.leaf(act))
+            st.cells += 1
+            st.offer(val, W, s, L.act, solver, L)
+            return
+        # mixed: secondary patterns (refinements of the primary cells)
+        need_m = prim_p[act[prim_p, :kp].max(axis=1) == 1] if kp else prim_p[:0]
+        need_p = prim_m[act[prim_m, kp:].max(axis=1) == 1] if km else prim_m[:0]
+        opts = [refinements(0, int(tp[j]), need_p) for j in range(kp)]
+        opts += [refinements(1, int(tm[j]), need_m) for j in range(km)]
+        prim_ids = list(tp) + list(tm)
+        for choice in itertools.product(*[range(len(o_)) for o_ in opts]):
+            # symmetry: units of one sign with the same primary cell take refinements in order
+            if any(plus[a] == plus[a + 1] and prim_ids[a] == prim_ids[a + 1] and choice[a] > choice[a + 1]
+                   for a in range(k - 1)):
+                continue
             if st.out_of_time():
                 return
-            st.progress(pos, nblock, label)
-            tp, tm = Tp[ip[o]], Tm_all[im[o]]
-            act = np.full((n, k), -1, dtype=np.int8)
+            act2 = act.copy()
+            for j in range(k):
+                cols = need_p if plus[j] else need_m
+                act2[cols, j] = opts[j][choice[j]]
+            L = solver.leaf(act2)
+            val, W = solver.solve(L)
+            st.cells += 1
+            st.offer(val, W, s, act2, solver, L)
+
+    for Tm in _multiset_chunks(len(cm), km, chunk):
+        n_m = len(Tm)
+        for Tp in _multiset_chunks(len(cp), kp, max(1, chunk // n_m)):
+            # all (plus tuple, minus tuple) pairs of this block
+            ip = np.repeat(np.arange(len(Tp)), n_m)
+            im = np.tile(np.arange(n_m), len(Tp))
+            cov_p = np.zeros((len(Tp), prim_p.size), dtype=bool)
             for j in range(kp):
-                act[prim_p, j] = cp[tp[j]]
+                cov_p |= cp[Tp[:, j]]
+            cov_m = np.zeros((n_m, prim_m.size), dtype=bool)
             for j in range(km):
-                act[prim_m, kp + j] = cm[tm[j]]
-            if not mixed:
-                if ubound is not None:
-                    tg = tp if kp else tm
-                    A = act[ubound.prim] == 1
-                    one = A.sum(axis=1) == 1
-                    extra = sum(ubound(int(tg[j]), A[:, j] & one) for j in range(k))
-                    if lb[o] + extra >= st.best - st.atol():
-                        st.pruned += 1
+                cov_m |= cm[Tm[:, j]]
+            lb = lb0 + ((~cov_p).astype(float) @ yp2)[ip] + ((~cov_m).astype(float) @ ym2)[im]
+            nact = cp[Tp].sum(axis=(1, 2))[ip] + cm[Tm].sum(axis=(1, 2))[im]
+            if ls_bound is not None:  # one unit: + least squares on the active points, constraints dropped
+                lb += ls_bound(Tp[ip, 0] if kp else Tm[im, 0])
+            lbc = lb.copy()  # the count (+ least-squares) bound; lb: the best bound known before the batches
+            probes = _probes(lbc, nact, np.lexsort((nact, lbc)), st.best - st.atol())
+            if gbound is not None:
+                live = np.flatnonzero(lbc < st.best - st.atol())
+                A = cp[Tp[ip[live]]] if kp else cm[Tm[im[live]]]
+                lb[live] = np.maximum(lb[live], gbound.block(A))
+            order = np.lexsort((nact, lb))
+            nblock = len(order)
+            bound = lb.copy()  # raised by the per-unit bounds batch by batch (lazily: keys solve once)
+            done = np.zeros(nblock, dtype=bool)
+            seq = np.concatenate([np.asarray(probes, dtype=np.int64), order])
+            stop = False
+            for b0 in range(0, len(seq), _BATCH):
+                batch = seq[b0:b0 + _BATCH]
+                batch = batch[~done[batch]]
+                if ubound is not None and batch.size:
+                    live = batch[lb[batch] < st.best - st.atol()]
+                    bound[live] = np.maximum(lb[live], lbc[live] + ubound.block(Tp[ip[live]] if kp else Tm[im[live]]))
+                for o in batch.tolist():
+                    if done[o]:
                         continue
-                L = solver.leaf(act)
-                val, W = solver.solve(L)
-                st.cells += 1
-                st.offer(val, W, s, act, solver, L)
-                continue
-            # mixed: secondary patterns (refinements of the primary cells)
-            need_m = prim_p[act[prim_p, :kp].max(axis=1) == 1] if kp else prim_p[:0]
-            need_p = prim_m[act[prim_m, kp:].max(axis=1) == 1] if km else prim_m[:0]
-            opts = [refinements(0, int(tp[j]), need_p) for j in range(kp)]
-            opts += [refinements(1, int(tm[j]), need_m) for j in range(km)]
-            prim_ids = list(tp) + list(tm)
-            for choice in itertools.product(*[range(len(o_)) for o_ in opts]):
-                # symmetry: units of one sign with the same primary cell take refinements in order
-                if any(plus[a] == plus[a + 1] and prim_ids[a] == prim_ids[a + 1] and choice[a] > choice[a + 1]
-                       for a in range(k - 1)):
-                    continue
-                if st.out_of_time():
-                    return
-                act2 = act.copy()
-                for j in range(k):
-                    cols = need_p if plus[j] else need_m
-                    act2[cols, j] = opts[j][choice[j]]
-                L = solver.leaf(act2)
-                val, W = solver.solve(L)
-                st.cells += 1
-                st.offer(val, W, s, act2, solver, L)
+                    done[o] = True
+                    if lb[o] >= st.best - st.atol() and b0 + 1 > len(probes):  # sorted by lb: all the rest too
+                        if not mixed:
+                            st.pruned += int(np.count_nonzero(~done)) + 1
+                        stop = True
+                        break
+                    if bound[o] >= st.best - st.atol():
+                        if not mixed:
+                            st.pruned += 1
+                        continue
+                    if st.out_of_time():
+                        return
+                    st.progress(int(np.count_nonzero(done)), nblock, label)
+                    _evaluate(o)
+                if stop:
+                    break
 
 
 def _sign_vectors(k: int) -> list[np.ndarray]:
@@ -804,7 +1077,10 @@ def exact_relu_erm(X: np.ndarray, y: np.ndarray, *, width: int = 1, signs: Any =
     st = _Search(X, y, tol, budget, k)
     st.bests = vectors[0].copy()
     for sv in vectors:
-        _search_signs(st, sv)
+        try:
+            _search_signs(st, sv)
+        except _OutOfTime:
+            st.timed_out = True
         if st.timed_out:
             break
     # polish the near-best leaves (ridge bias), then report the best true loss

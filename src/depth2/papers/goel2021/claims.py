@@ -5,7 +5,7 @@ test what a run can show, on our reconstruction of the reductions (every row say
 
 * ``reduction_a``: ``tau``, ``M``, ``loss_sum`` (exact optimum of one bias-free ReLU, summed), ``timed_out``;
 * ``reduction_b``: ``colourable``, ``realizable`` (exact summed loss <= 1e-8 with k positive ReLUs), ``timed_out``;
-* ``solver_cost``: ``d``, ``n``, ``seconds``, ``cells``, ``timed_out``;
+* ``solver_cost``: ``d``, ``n``, ``seconds``, ``cells_total`` (arrangement cells enumerated), ``timed_out``;
 * ``local_search``: ``instance``, ``width``, ``learner``, ``restart``, ``success`` (final loss within
   ``bounds.success_tol`` of the known optimum);
 * ``project_grid``: ``regime``, ``eps``, ``seconds``, ``grid_points``.
@@ -94,7 +94,8 @@ def solver_cost_slope(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, A
         lo_ok, hi_ok = d - 1 - tol, d - 1 + tol
         verdicts.append(SUPPORTED if lo >= lo_ok and hi <= hi_ok else NOT_SUPPORTED if hi < lo_ok or lo > hi_ok
                         else INCONCLUSIVE)
-        cs = slope_interval(np.log(g["n"]), np.log(np.maximum(g["cells"], 1)))
+        col = "cells_total" if "cells_total" in g else "cells"
+        cs = slope_interval(np.log(g["n"]), np.log(np.maximum(g[col], 1)))
         obs.append(f"d={d}: time slope {s:.2f} [{lo:.2f}, {hi:.2f}] (cells {cs[0] if cs else float('nan'):.2f})")
     return every_point(verdicts, obs, "log-log slope of exact-solver time against n, largest n per d",
                        "an interval straddles d - 1 +- slope_tol")

@@ -60,17 +60,20 @@ def solver_cost(tables: Mapping[str, pd.DataFrame], fig) -> None:
         n0, t0 = float(s["n"].iloc[-1]), float(s["mean"].iloc[-1])
         ns = np.array([float(s["n"].iloc[0]), n0])
         ax1.plot(ns, t0 * (ns / n0) ** (d - 1), color=f"C{k}", ls=":", lw=1)
-        c = summarize(g, ["n"], "cells", log=True)
-        ax2.plot(c["n"], c["mean"], marker="o", ms=4, color=f"C{k}", label=f"d = {d}")
-        nn = np.array(sorted(set(g["n"])))
-        ax2.plot(nn, [2 * sum(comb(int(m) - 1, i) for i in range(d)) for m in nn], color=f"C{k}", ls=":", lw=1)
+        c = summarize(g, ["n"], "cells_total", log=True)
+        ax2.plot(c["n"], c["mean"], marker="o", ms=4, color=f"C{k}", label=f"d = {d}: cells enumerated")
+        q = summarize(g, ["n"], "cells", log=True)
+        ax2.plot(q["n"], q["mean"], marker="x", ms=4, lw=0.8, ls="--", color=f"C{k}", label=f"d = {d}: QPs solved")
+        pos = g.groupby("n")["positive"].mean()
+        ax2.plot(pos.index, [2 * sum(comb(round(m) - 1, i) for i in range(d)) for m in pos.values], color=f"C{k}",
+                 ls=":", lw=1)
     for ax in (ax1, ax2):
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("n (points; the positive-label ones define the arrangement)")
         ax.legend(fontsize=7)
     ax1.set_ylabel("exact solver wall time, s (geometric mean over seeds)\ndotted: slope d - 1")
-    ax2.set_ylabel("QPs solved (cells visited)\ndotted: 2 sum_{i<d} C(n - 1, i)")
+    ax2.set_ylabel("arrangement cells (dotted: 2 sum_{i<d} C(n' - 1, i),\nn' positive-label points) and QPs solved")
 
 
 def local_search(tables: Mapping[str, pd.DataFrame], fig) -> None:
