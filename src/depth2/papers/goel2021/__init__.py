@@ -40,7 +40,8 @@ FIGURES = (
                "slope-(d - 1) guides) and the cells enumerated and QPs solved (right; dotted: the cell-count "
                "formula for the positive-label points) on "
                "Gaussian data with a planted ReLU plus noise, d = 2..5. Extrapolated, d = 10 and n = 10^4 has about "
-               "2 C(9999, 9) = 5.5e30 cells: at the ~30 us per cell this enumeration takes, 5e18 years. The paper's hardness says no "
+               "2 C(9999, 9) = 5.5e30 cells: at the ~30 us per cell this enumeration takes, 5e18 years. The paper's "
+               "hardness says no "
                "algorithm avoids such growth in the worst case (under P != NP / Gap-ETH); this plot shows only the "
                "exhaustive algorithm's cost.", figures.solver_cost, size=(11.0, 4.2)),
     FigureSpec("local_search", ("local_search",), "goel2021: local search on hard and benign instances",
