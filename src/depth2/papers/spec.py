@@ -130,3 +130,23 @@ class Paper:
     figures: tuple[FigureSpec, ...]
     claims: tuple[Any, ...]
     modules: dict[str, tuple[str, ...]]
+
+
+class LazyDraw:
+    """A figure's draw function named by module and attribute, imported on the first call.
+
+    Paper declarations are imported by every job (dataset, fit, evaluate); importing their figure modules
+    eagerly would load matplotlib in each of them for nothing (about a second per process).
+    """
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module, self.name = module, name
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        import importlib
+
+        return getattr(importlib.import_module(self.module), self.name)(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"LazyDraw({self.module!r}, {self.name!r})"
+

@@ -4,11 +4,15 @@ full-rank case (see ``depth2.learners.tensor_nets``)."""
 
 from __future__ import annotations
 
-from depth2.papers.awasthi2021 import figures
 from depth2.papers.awasthi2021.claims import CLAIMS
 from depth2.papers.awasthi2021.experiments import experiments
 from depth2.papers.awasthi2021.metrics import evaluate
-from depth2.papers.spec import FigureSpec, Paper
+from depth2.papers.spec import FigureSpec, LazyDraw, Paper
+
+
+def _draw(name: str) -> LazyDraw:
+    return LazyDraw("depth2.papers.awasthi2021.figures", name)
+
 
 RECON = ("The algorithm is our reconstruction of the paper's full-rank method (Hermite tensors T2-T4, Jennrich, "
          "coefficient ratios); errors are after Hungarian matching of recovered to planted neurons.")
@@ -20,35 +24,35 @@ FIGURES = (
                "on it. **Plot shows** the closed form (curves) against the Monte Carlo mean over the Gaussian "
                "draws of every seed (points, +-2 standard errors) for k = 0..5, and each (b, k)'s pooled z-score "
                "(bottom right): under the identity they are standard normal.",
-               figures.hermite_coeffs, size=(10.0, 5.5)),
+               _draw("hermite_coeffs"), size=(10.0, 5.5)),
     FigureSpec("recovery_vs_n", ("recovery_vs_n",), "awasthi2021: parameter recovery against n",
                "**Paper predicts**: polynomially many samples give eps-close parameters (a moment method: error ~ "
                "n^(-1/2)). **Plot shows** the worst neuron's |w_hat - w| (left) and test MSE / Var(y) (right) "
                "against n, per (d, m) and learner (line: median over seeds; dots: seeds), with a slope -1/2 guide. "
-               + RECON, figures.recovery_vs_n),
+               + RECON, _draw("recovery_vs_n")),
     FigureSpec("bias_sweep", ("bias_sweep",), "awasthi2021: recovery against the bias magnitude",
                "**Paper predicts**: recovery for |b_i| up to c sqrt(log(1/eps)); a neuron with large |b| looks "
                "linear (b > 0) or is almost never active (b < 0), and phi(b) shrinks its moments below the n^(-1/2) "
                "noise. **Plot shows** the worst neuron's |w_hat - w| and test MSE / Var(y) against |b_i| (all "
-               "neurons at +-|b|). " + RECON, figures.bias_sweep),
+               "neurons at +-|b|). " + RECON, _draw("bias_sweep")),
     FigureSpec("hermite_roots", ("hermite_roots",), "awasthi2021: biases at the Hermite roots",
                "**Paper's mechanism**: c_3(b) = -b phi(b) vanishes at b = 0 and c_4(b) = (b^2 - 1) phi(b) at b = +-1, "
                "so T3 alone cannot see a neuron with b = 0 and T4 alone one with b = +-1; both together see all. "
                "**Plot shows** the fraction of planted neurons recovered (|w_hat - w| <= bounds.recovery_tol) at "
                "each root, for T3 only, T4 only and T3 + T4 (Wilson 95%). " + RECON,
-               figures.hermite_roots, size=(6.5, 3.8)),
+               _draw("hermite_roots"), size=(6.5, 3.8)),
     FigureSpec("baselines", ("baselines",), "awasthi2021: baselines that do not use the bias structure",
                "**Question** (our framing; the paper runs no experiments): does low test error imply recovered "
                "parameters? **Plot shows** the fraction of planted neurons recovered (left) and test MSE / Var(y) "
                "(right) for the tensor method, L-BFGS on all parameters from random starts (local search) and the "
                "tensor method of a bias-free network (T2 and T4, every b_i = 0, output layer refit). A neuron "
                "fitted as (-w, -b) is a different function and counts as not recovered. " + RECON,
-               figures.baselines),
+               _draw("baselines")),
     FigureSpec("conditioning", ("conditioning",), "awasthi2021: recovery against the condition of W",
                "**Paper predicts**: the sample complexity is polynomial in 1/s_m(W), so at a fixed n the error grows "
                "as W loses rank. **Plot shows** the worst neuron's |w_hat - w| and test MSE / Var(y) against "
                "1/s_m(W) (one point per seed), W made ill-conditioned by a shared direction of weight c "
-               "(collinearity). " + RECON, figures.conditioning),
+               "(collinearity). " + RECON, _draw("conditioning")),
 )
 
 PAPER = Paper(

@@ -5,11 +5,15 @@ upper-bound algorithm (the paper's body could not be read)."""
 
 from __future__ import annotations
 
-from depth2.papers.goel2021 import figures
 from depth2.papers.goel2021.claims import CLAIMS
 from depth2.papers.goel2021.experiments import experiments
 from depth2.papers.goel2021.metrics import evaluate
-from depth2.papers.spec import FigureSpec, Paper
+from depth2.papers.spec import FigureSpec, LazyDraw, Paper
+
+
+def _draw(name: str) -> LazyDraw:
+    return LazyDraw("depth2.papers.goel2021.figures", name)
+
 
 RECON = ("The reductions are our reconstruction on the source problems the paper names (its constructions could "
          "not be read); no finite run can confirm a conditional, asymptotic lower bound.")
@@ -23,7 +27,7 @@ FIGURES = (
                "OPT >= tau M / (M + 1) (ours). **Plot shows** the exact optimum (exhaustive over activation "
                "cells, one QP each) against the brute-force cover number: every point must fall in the grey band "
                "tau - 1 < OPT <= tau for the threshold t to separate tau <= t from tau >= t + 1. " + RECON,
-               figures.reduction_a, size=(6.5, 4.8)),
+               _draw("reduction_a"), size=(6.5, 4.8)),
     FigureSpec("reduction_b", ("reduction_b",), "goel2021: colouring to k ReLUs",
                "**Paper states**: training k >= 2 ReLUs is NP-hard even on realizable data, from hypergraph "
                "colouring. **Our reconstruction** (reduction B): a point e_v with label 1 per vertex and 1_E with "
@@ -32,7 +36,7 @@ FIGURES = (
                "2-colourable), planted and uniform random 3-uniform hypergraphs (k = 2), K_4, the wheel W_5 and "
                "planted and random graphs (k = 3). **Plot shows** the exact optimum of k positive bias-free ReLUs "
                "per instance, coloured by brute-force colourability: realizable exactly when colourable. Mixed "
-               "output signs are not searched for k = 3. " + RECON, figures.reduction_b, size=(7.5, 6.5)),
+               "output signs are not searched for k = 3. " + RECON, _draw("reduction_b"), size=(7.5, 6.5)),
     FigureSpec("solver_cost", ("solver_cost",), "goel2021: the cost of exact training",
                "**Exhaustive proper training** of one bias-free ReLU in R^d visits every cell of the arrangement of "
                "the positive-label points' hyperplanes: 2 sum_{i<d} C(n - 1, i) ~ n^(d - 1) cells, one convex QP "
@@ -43,7 +47,7 @@ FIGURES = (
                "2 C(9999, 9) = 5.5e30 cells: at the ~30 us per cell this enumeration takes, 5e18 years. The paper's "
                "hardness says no "
                "algorithm avoids such growth in the worst case (under P != NP / Gap-ETH); this plot shows only the "
-               "exhaustive algorithm's cost.", figures.solver_cost, size=(11.0, 4.2)),
+               "exhaustive algorithm's cost.", _draw("solver_cost"), size=(11.0, 4.2)),
     FigureSpec("local_search", ("local_search",), "goel2021: local search on hard and benign instances",
                "**Paper states**: the hardness is for proper learning in the worst case. **Plot shows** left, "
                "the fraction of random restarts of gradient descent and Adam (bias-free ReLUs, output weights "
@@ -51,7 +55,7 @@ FIGURES = (
                "exact optimum by its own NNLS method; colourable instances and noiseless teachers: 0), at the "
                "proper width; right, on the planted 2-colourable hypergraph and the Fano plane, against the "
                "width: over-parameterization makes the hard instances easy for local search, as proper hardness "
-               "allows. " + RECON, figures.local_search, size=(11.0, 4.2)),
+               "allows. " + RECON, _draw("local_search"), size=(11.0, 4.2)),
     FigureSpec("project_grid", ("project_grid",), "goel2021: the proper upper-bound learner",
                "**Paper states**: bounded one-hidden-layer nets are properly learnable in time 2^{O~(1/eps)} "
                "(realizable) or 2^{O~(1/eps^2)} (agnostic) times poly(n, d), matching the lower bounds. **Our "
@@ -60,7 +64,7 @@ FIGURES = (
                "output weight solved exactly in [-1, 1]. **Plot shows** left, the fit time (solid) and the number "
                "of grid points (dotted) against 1/eps; right, the excess test loss over the teacher (a bounded "
                "ReLU on unit inputs; agnostic: plus Gaussian label noise). The guarantee OPT + eps is not "
-               "observable where eps exceeds the zero predictor's excess.", figures.project_grid,
+               "observable where eps exceeds the zero predictor's excess.", _draw("project_grid"),
                size=(11.0, 4.2)),
 )
 

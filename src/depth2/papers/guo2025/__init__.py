@@ -8,11 +8,15 @@ ratios L/OPT are unaffected, absolute losses are half the paper's there.
 
 from __future__ import annotations
 
-from depth2.papers.guo2025 import figures
 from depth2.papers.guo2025.claims import CLAIMS
 from depth2.papers.guo2025.experiments import experiments
 from depth2.papers.guo2025.metrics import evaluate
-from depth2.papers.spec import FigureSpec, Paper
+from depth2.papers.spec import FigureSpec, LazyDraw, Paper
+
+
+def _draw(name: str) -> LazyDraw:
+    return LazyDraw("depth2.papers.guo2025.figures", name)
+
 
 HALF = ("All losses use the 1/2-squared loss of the paper's eq. (2) and are exact population losses of the "
         "fitted ReLU (1-D quadrature), never sample estimates; the paper drops the 1/2 in Algorithm 1, eq. (4) "
@@ -26,7 +30,7 @@ FIGURES = (
         "CI over seeds) against b for each learner, on the eq. (4) family lifted to d dimensions (left; the zero "
         "function sits at 200 alpha + 1) and on the realizable control with 1% label noise (right). n grows with "
         "b so that about n_phi_min rows are active. " + HALF,
-        figures.ratio_vs_bias),
+        _draw("ratio_vs_bias")),
     FigureSpec(
         "population_gd", ("population_gd",), "guo2025: exact population GD from random initializations",
         "**Paper suggests** (Section 1.2, Fig. 2; our reconstruction of the mechanism): the eq. (4) noise raises the "
@@ -37,20 +41,20 @@ FIGURES = (
         "run's final L/OPT against its initial overlap: runs either die at the zero function (top band) or "
         "descend towards the planted ReLU, which GD reaches only slowly at very negative b. The dynamics are "
         "exact for any d: they live in the plane of v and w0. " + HALF,
-        figures.population_gd, size=(9.0, 6.2)),
+        _draw("population_gd"), size=(9.0, 6.2)),
     FigureSpec(
         "pca_overlap", ("pca_overlap",), "guo2025: thresholded-PCA warm start",
         "**Paper predicts** (Thm 13): the top eigenvector of E[x x^T 1{|y| >= 1/|b|}] has overlap "
         "1 - O(log alpha/alpha) with the hidden direction v. **Plot shows** 1 - |<w0, v>| (log scale; lower is "
         "better) of the PCA start that Algorithm 1's held-out selection picks, against the expected number of "
         "active rows n Phi(b), per bias; the dashed line is overlap 0.99 (bounds.overlap_min).",
-        figures.pca_overlap, size=(5.5, 3.8)),
+        _draw("pca_overlap"), size=(5.5, 3.8)),
     FigureSpec(
         "sq_vs_n", ("sq_vs_n",), "guo2025: SQ algorithm against sample size",
         "**Paper predicts** (Thm 1): with poly(d, 1/eps) samples the loss is alpha OPT + eps, so L/OPT falls towards "
         "a constant as n grows. **Plot shows** exact L/OPT of the SQ algorithm (mean, 95% CI over seeds) against n "
         "at a very negative bias, on both families. " + HALF,
-        figures.sq_vs_n, size=(5.5, 3.8)),
+        _draw("sq_vs_n"), size=(5.5, 3.8)),
     FigureSpec(
         "csq", ("csq",), "guo2025: GD against SQ on the CSQ instance",
         "**Paper predicts** (Thm 2, App. G): on relu(z + b) with its Hermite degrees 0..t_e removed, no CSQ "
@@ -59,7 +63,7 @@ FIGURES = (
         "(b, d), on the CSQ instance (left) and on the realizable control at the same b, rows and init (right). "
         "Finite d and b cannot confirm an asymptotic lower bound; the claims table says what the run supports. "
         + HALF,
-        figures.csq),
+        _draw("csq")),
 )
 
 PAPER = Paper(

@@ -4,11 +4,15 @@ experiments test its finite-d trends with our own tensor learners."""
 
 from __future__ import annotations
 
-from depth2.papers.mondelli2019 import figures
 from depth2.papers.mondelli2019.claims import CLAIMS
 from depth2.papers.mondelli2019.experiments import experiments
 from depth2.papers.mondelli2019.metrics import evaluate
-from depth2.papers.spec import FigureSpec, Paper
+from depth2.papers.spec import FigureSpec, LazyDraw, Paper
+
+
+def _draw(name: str) -> LazyDraw:
+    return LazyDraw("depth2.papers.mondelli2019.figures", name)
+
 
 TREND = ("The barrier is an asymptotic theorem conditional on sum-of-squares optimality: what a run shows is a "
          "finite-d trend, never the theorem.")
@@ -19,7 +23,7 @@ FIGURES = (
                "p = sum_k h_k He_k; for He_3 neither ||x|| nor a linear function carries signal. **Plot shows** "
                "the empirical variance over the identity per (activation, r) (left; dots: seeds) and the "
                "risk / Var(y) of the norm-only and least-squares predictors (right): z^3 has a linear part 3z "
-               "that least squares learns, He_2 + He_3 an even part partly seen from ||x||.", figures.identities),
+               "that least squares learns, He_2 + He_3 an even part partly seen from ||x||.", _draw("identities")),
     FigureSpec("barrier", ("barrier",), "mondelli2019: proper tensor learners against r / d^1.5",
                "**Paper predicts**: for d^1.5 << r << d^2 no polynomial-time algorithm beats E[y] (risk / Var(y) "
                "= 1). **Plot shows** test risk / Var(y) (left) and the fraction of planted weights recovered "
@@ -28,20 +32,20 @@ FIGURES = (
                "lifting, which needs the d^3 tensor or O(n^2) sample pairs), each with a joint refinement and a "
                "ridge output layer, against r / d^1.5, one colour per d, with least squares as the linear "
                "baseline; points with r above max_width are left out (d = 100 stops at r = 250). " + TREND,
-               figures.barrier, size=(11.0, 4.5)),
+               _draw("barrier"), size=(11.0, 4.5)),
     FigureSpec("weights_vs_risk", ("barrier", "student"), "mondelli2019: risk against weight error",
                "**Paper predicts**: a network generalizes only if its weights are learned accurately. **Plot "
                "shows** every proper fit (tensor learners and student GD) as a point: test risk / Var(y) against "
-               "the median matched weight error 1 - |cos|.", figures.weights_vs_risk, size=(6.5, 4.5)),
+               "the median matched weight error 1 - |cos|.", _draw("weights_vs_risk"), size=(6.5, 4.5)),
     FigureSpec("cubic_control", ("cubic_control",), "mondelli2019: improper control (cubic ridge)",
                "**Control** (ours): ridge on all monomials of degree <= 3 is an improper learner that needs no "
                "weights; it learns y once n exceeds the C(d+2, 3) degree-3 Hermite features, whatever r. **Plot "
                "shows** its test risk / Var(y) against n / C(d+2, 3), one line per r: the hardness concerns "
-               "proper learners, or n << d^3.", figures.cubic_control, size=(6.5, 4.5)),
+               "proper learners, or n << d^3.", _draw("cubic_control"), size=(6.5, 4.5)),
     FigureSpec("student", ("student",), "mondelli2019: student network trained by gradient descent",
                "**Paper predicts** (applied to GD as one polynomial-time algorithm): with r d < n << d^3 / 6 samples, "
                "risk approaches Var(y) as r / d^1.5 grows. **Plot shows** the GD-trained r-unit student's test "
-               "risk / Var(y) against r / d^1.5 per d, beside least squares. " + TREND, figures.student,
+               "risk / Var(y) against r / d^1.5 per d, beside least squares. " + TREND, _draw("student"),
                size=(6.5, 4.5)),
 )
 

@@ -3,11 +3,15 @@ arXiv 2112.02393). The paper has no experiments; the figures test the trends its
 
 from __future__ import annotations
 
-from depth2.papers.safran2022 import figures
 from depth2.papers.safran2022.claims import CLAIMS
 from depth2.papers.safran2022.experiments import experiments
 from depth2.papers.safran2022.metrics import evaluate
-from depth2.papers.spec import FigureSpec, Paper
+from depth2.papers.spec import FigureSpec, LazyDraw, Paper
+
+
+def _draw(name: str) -> LazyDraw:
+    return LazyDraw("depth2.papers.safran2022.figures", name)
+
 
 CONSTANTS = ("The theorems' constants (widths like 12000^4, exponential time bounds) are not observable "
              "literally: the plot tests the trend they predict at the sizes run.")
@@ -20,17 +24,17 @@ FIGURES = (
                "d. **Plot shows** test MSE / trivial MSE, one line per radial law (D'_d = sphere_sum at the "
                "middle of its hard band; D_d = eldan_shamir with our a = 1): left, against the width at the "
                "main d; middle, along the GD path of the widest net (test error of the iterate at each logged "
-               "step); right, against d at one width. " + CONSTANTS, figures.strong_vs_width, size=(13.0, 4.2)),
+               "step); right, against d at one width. " + CONSTANTS, _draw("strong_vs_width"), size=(13.0, 4.2)),
     FigureSpec("weak_vs_strong", ("weak_vs_strong",), "safran2022: weak against strong nets",
                "**Paper predicts** (Theorems 2-5): one-hidden-layer nets need width or weights exponential in d "
                "on D'_d, while the strong net does not. **Plot shows** test MSE / trivial MSE against d at equal "
                "trainable parameter counts (weak nets trained on all parameters by GD with a backtracking "
                "line search from the Gauss-Newton step at initialization), beside random-feature ridge on the "
-               "strong net's own features. " + CONSTANTS, figures.weak_vs_strong, size=(6.5, 4.5)),
+               "strong net's own features. " + CONSTANTS, _draw("weak_vs_strong"), size=(6.5, 4.5)),
     FigureSpec("output_ablation", ("output_ablation",), "safran2022: the output unit",
                "**Ablation** (ours): the paper's clipped output against a sigmoid and a linear output on the same "
                "frozen features and width, each trained by GD at its smoothness step. **Plot shows** test MSE / "
-               "trivial MSE per radial law (dots: seeds).", figures.output_ablation, size=(6.5, 4.0)),
+               "trivial MSE per radial law (dots: seeds).", _draw("output_ablation"), size=(6.5, 4.0)),
     FigureSpec("movement", ("movement",), "safran2022: weak-net GD on D'_d stays near its start",
                "**Paper predicts** (Theorem 3, key step): GD on the one-hidden-layer net with a step below 2/L "
                "moves its weights at most sqrt(T eta L(theta_0) / (1 - eta L / 2)) <= 2 T sqrt(L(theta_0)) / L "
@@ -43,7 +47,7 @@ FIGURES = (
                "the test MSE of each logged iterate against the 1/400 floor and the trivial MSE. The theorem's "
                "time bound and its constants are not observable at these sizes: the figure shows that the "
                "iterates stay inside the bound and how far above 1/400 the error stays for the steps run.",
-               figures.movement, size=(11.0, 4.2)),
+               _draw("movement"), size=(11.0, 4.2)),
     FigureSpec("heavy_tails", ("heavy_tails",), "safran2022: GD under heavy-tailed inputs",
                "**Paper predicts** (Assumption 6 and Theorem 8): the strong net's guarantee holds for heavy-tailed "
                "radial laws such as a Cauchy norm, because its erf features are bounded, so the smoothness "
@@ -51,7 +55,7 @@ FIGURES = (
                "trivial MSE of each logged iterate (one line per seed) for the strong net (left) and, as the "
                "contrast, a ReLU one-hidden-layer net at equal parameters trained by GD at the fixed step "
                "1/L0 set at initialization (right; its features are unbounded), on Cauchy- and Gaussian-radial "
-               "inputs. A run whose loss becomes non-finite is marked as diverged.", figures.heavy_tails,
+               "inputs. A run whose loss becomes non-finite is marked as diverged.", _draw("heavy_tails"),
                size=(11.0, 4.2)),
     FigureSpec("eldan_shamir_sweep", ("eldan_shamir_sweep",), "safran2022: D_d, the best weak net against d",
                "**Paper predicts** (Theorem 4, with Eldan and Shamir): on D_d every one-hidden-layer net of width "
@@ -60,7 +64,8 @@ FIGURES = (
                "unknown constant 1), so it is **not observable**. **Plot shows** what is: the final test "
                "MSE / trivial MSE against d of the tanh weak net at several widths (equal-parameter widths of "
                "the strong net; thin lines) and of the best of them per d (thick), beside the strong net at "
-               "the largest width. " + CONSTANTS, figures.eldan_shamir_sweep, size=(6.5, 4.5)),
+               "the largest width. The best width is picked on the test error itself, which favours the weak "
+               "net. " + CONSTANTS, _draw("eldan_shamir_sweep"), size=(6.5, 4.5)),
 )
 
 PAPER = Paper(

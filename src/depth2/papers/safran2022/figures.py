@@ -146,7 +146,9 @@ def heavy_tails(tables: Mapping[str, pd.DataFrame], fig) -> None:
         ax.set_title(LABEL[ln] + (" (GD, step 1/L_hat)" if ln == "strong_net" else " (GD, fixed step 1/L0)"),
                      fontsize=8)
         ax.set_xlabel("GD step")
-        _rel_axes(ax)
+        ax.axhline(1.0, color="k", lw=0.8, ls=":", label="trivial predictor P(|x| <= lam)")
+        ax.set_ylabel("test MSE / trivial MSE p(1 - p)\n(one line per seed; log scale)")
+        ax.set_yscale("log")
         ax.legend(fontsize=7)
 
 
