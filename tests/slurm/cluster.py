@@ -23,7 +23,7 @@ snakemake/snakemake-executor-plugin-slurm#164 for the same stripping in the main
 
 By hand (as root)::
 
-    python tests/slurm/cluster.py start /tmp/slurm1     # prints `export SLURM_CONF=...`
+    python tests/slurm/cluster.py start /tmp/slurm1     # prints `export SLURM_CONF=... PATH=...`
     SLURM_CONF=/tmp/slurm1/slurm.conf sinfo
     python tests/slurm/cluster.py stop /tmp/slurm1
 """
@@ -221,7 +221,8 @@ class SlurmCluster:
         self._run(_sbin("slurmd"), "-f", str(self.conf), "-N", "localhost")
         self.started["slurmd"] = self._pid("slurmd")
         while True:
-            state = self._run("sinfo", "-h", "-n", "localhost", "-o", "%T", check=False).stdout.strip()
+            # compact state: "idle*" (not responding) until slurmd has registered
+            state = self._run("sinfo", "-h", "-n", "localhost", "-o", "%t", check=False).stdout.strip()
             if state == "idle":
                 return time.monotonic() - t0
             if time.monotonic() - t0 > timeout:
@@ -286,10 +287,10 @@ def _terminate(pid: int, timeout: float) -> None:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2 or argv[0] not in ("start", "stop"):
-        print("usage: python tests/slurm/cluster.py start|stop DIR", file=sys.stderr)
+    if len(argv) not in (2, 3) or argv[0] not in ("start", "stop") or (len(argv) == 3 and not argv[2].isdigit()):
+        print("usage: python tests/slurm/cluster.py start DIR [SLOTS_PER_CPU] | stop DIR", file=sys.stderr)
         return 2
-    cluster = SlurmCluster(Path(argv[1]))
+    cluster = SlurmCluster(Path(argv[1]), oversubscribe=int(argv[2]) if len(argv) == 3 else 1)
     if argv[0] == "start":
         reason = ensure_installed()
         if reason:

@@ -21,8 +21,14 @@ def format_value(v: Any) -> str:
 
 
 def point_name(labels: Mapping[str, Any]) -> str:
-    """The point's directory name: ``key=value`` pairs in declaration order, joined by ``_``."""
-    return "_".join(f"{k}={format_value(v)}" for k, v in labels.items())
+    """The point's directory name: ``key=value`` pairs in declaration order, joined by ``_``.
+
+    Commas are refused: Snakemake 9 splits the wildcards of a remote job (``--target-jobs``) on commas, so such a
+    point would run locally and fail on every cluster executor."""
+    name = "_".join(f"{k}={format_value(v)}" for k, v in labels.items())
+    if "," in name:
+        raise ValueError(f"grid point {name!r}: labels must not contain ',' (cluster jobs cannot address it)")
+    return name
 
 
 @dataclass(frozen=True)

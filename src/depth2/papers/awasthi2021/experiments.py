@@ -48,7 +48,7 @@ def experiments(cfg: Mapping[str, Any], root: Mapping[str, Any]) -> list[Experim
     e = ex["hermite_roots"]
     ablation = ["hermite_tensor", "hermite_tensor_t3", "hermite_tensor_t4"]
     add("hermite_roots", "Biases at the Hermite roots: T3 only, T4 only, T3 + T4",
-        [point({"roots": "0,1,-1"}, e["n"], e["d"], e["m"], ablation, replicates=e["replicates"], bias_mode="list",
+        [point({"roots": "0_1_-1"}, e["n"], e["d"], e["m"], ablation, replicates=e["replicates"], bias_mode="list",
                biases=[0.0, 1.0, -1.0])])
     e = ex["baselines"]
     add("baselines", "Baselines: local search from random starts, and the zero-bias tensor method",
