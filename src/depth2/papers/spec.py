@@ -156,3 +156,8 @@ class LazyDraw:
     def __repr__(self) -> str:
         return f"LazyDraw({self.module!r}, {self.name!r})"
 
+
+def figure_functions(paper: str) -> Callable[[str], LazyDraw]:
+    """``draw(name)``: the lazy draw function ``name`` of ``depth2.papers.<paper>.figures``."""
+    return lambda name: LazyDraw(f"depth2.papers.{paper}.figures", name)
+

@@ -7,11 +7,9 @@ from __future__ import annotations
 from depth2.papers.awasthi2021.claims import CLAIMS
 from depth2.papers.awasthi2021.experiments import experiments
 from depth2.papers.awasthi2021.metrics import evaluate
-from depth2.papers.spec import FigureSpec, LazyDraw, Paper
+from depth2.papers.spec import FigureSpec, Paper, figure_functions
 
-
-def _draw(name: str) -> LazyDraw:
-    return LazyDraw("depth2.papers.awasthi2021.figures", name)
+_draw = figure_functions("awasthi2021")
 
 
 RECON = ("The algorithm is our reconstruction of the paper's full-rank method (Hermite tensors T2-T4, Jennrich, "

@@ -8,11 +8,9 @@ from __future__ import annotations
 from depth2.papers.goel2021.claims import CLAIMS
 from depth2.papers.goel2021.experiments import experiments
 from depth2.papers.goel2021.metrics import evaluate
-from depth2.papers.spec import FigureSpec, LazyDraw, Paper
+from depth2.papers.spec import FigureSpec, Paper, figure_functions
 
-
-def _draw(name: str) -> LazyDraw:
-    return LazyDraw("depth2.papers.goel2021.figures", name)
+_draw = figure_functions("goel2021")
 
 
 RECON = ("The reductions are our reconstruction on the source problems the paper names (its constructions could "

@@ -11,11 +11,9 @@ from __future__ import annotations
 from depth2.papers.guo2025.claims import CLAIMS
 from depth2.papers.guo2025.experiments import experiments
 from depth2.papers.guo2025.metrics import evaluate
-from depth2.papers.spec import FigureSpec, LazyDraw, Paper
+from depth2.papers.spec import FigureSpec, Paper, figure_functions
 
-
-def _draw(name: str) -> LazyDraw:
-    return LazyDraw("depth2.papers.guo2025.figures", name)
+_draw = figure_functions("guo2025")
 
 
 HALF = ("All losses use the 1/2-squared loss of the paper's eq. (2) and are exact population losses of the "

@@ -7,11 +7,9 @@ from __future__ import annotations
 from depth2.papers.mondelli2019.claims import CLAIMS
 from depth2.papers.mondelli2019.experiments import experiments
 from depth2.papers.mondelli2019.metrics import evaluate
-from depth2.papers.spec import FigureSpec, LazyDraw, Paper
+from depth2.papers.spec import FigureSpec, Paper, figure_functions
 
-
-def _draw(name: str) -> LazyDraw:
-    return LazyDraw("depth2.papers.mondelli2019.figures", name)
+_draw = figure_functions("mondelli2019")
 
 
 TREND = ("The barrier is an asymptotic theorem conditional on sum-of-squares optimality: what a run shows is a "

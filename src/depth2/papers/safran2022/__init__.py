@@ -6,11 +6,9 @@ from __future__ import annotations
 from depth2.papers.safran2022.claims import CLAIMS
 from depth2.papers.safran2022.experiments import experiments
 from depth2.papers.safran2022.metrics import evaluate
-from depth2.papers.spec import FigureSpec, LazyDraw, Paper
+from depth2.papers.spec import FigureSpec, Paper, figure_functions
 
-
-def _draw(name: str) -> LazyDraw:
-    return LazyDraw("depth2.papers.safran2022.figures", name)
+_draw = figure_functions("safran2022")
 
 
 CONSTANTS = ("The theorems' constants (widths like 12000^4, exponential time bounds) are not observable "
