@@ -11,10 +11,10 @@ plans) and prints, per rule, the ``set-resources`` block of ``profiles/slurm/con
     mem_mb        = max(512, ceil(1.5 * max max_rss))        MB
     cpus_per_task = max(threads, ceil(max cpu_time / s))     (1 for every rule today: `threads: 1`)
 
-with the maxima over every job of the rule, and a comment with the numbers they came from. Rules without
-``benchmark:`` files (evaluate, aggregate, figure, claims, runtime, notebook) take the profile's
-``default-resources``. With ``--config``, missing benchmark files of planned jobs are reported (the run was
-partial or the config differs); the numbers then cover the jobs found. Rerun it after a run of the config
+with the maxima over every job of the rule, and a comment with the numbers they came from. The one rule
+without ``benchmark:`` files (runtime, which reads them) takes the profile's ``default-resources``. With
+``--config``, missing benchmark files of planned jobs are reported (the run was partial or the config
+differs); the numbers then cover the jobs found. Rerun it after a run of the config
 you take to the cluster (``config/paper.yaml`` is far larger than the default) and paste its output.
 """
 
@@ -30,20 +30,16 @@ import pandas as pd
 REPO = Path(__file__).resolve().parents[1]
 RUNTIME_FACTOR, RUNTIME_MIN = 1.5, 2  # minutes
 MEM_FACTOR, MEM_MIN = 1.5, 512  # MB
-THREADS = {"dataset": 1, "fit": 1}  # the rules' `threads:` (workflow/rules/*.smk)
+THREADS: dict[str, int] = {}  # the rules' `threads:` where not 1 (workflow/rules/*.smk)
 
 
 def planned_benchmarks(config: Path, root: Path) -> dict[str, list[Path]]:
-    """The benchmark file of every dataset and fit job the config plans (as workflow/rules/common.smk)."""
+    """The benchmark file of every job the config plans, per rule (:meth:`depth2.plan.Plan.benchmarks`)."""
     from depth2.config import load
     from depth2.plan import Plan
 
-    plan = Plan(load(config))
     bench = root / "results" / "benchmarks"
-    return {
-        "dataset": [bench / "dataset" / p / e / f"{pt}.tsv" for p, e, pt in plan.datasets()],
-        "fit": [bench / "fit" / p / e / pt / f"{ln}.tsv" for p, e, pt, ln in plan.fits()],
-    }
+    return {rule: [bench / f for f in files] for rule, files in Plan(load(config)).benchmarks().items()}
 
 
 def all_benchmarks(root: Path) -> dict[str, list[Path]]:

@@ -17,6 +17,15 @@ def _realizable(b: float, n: int, d: int = 8, seed: int = 11) -> Samples:
     return Samples(n, d, spec=spec, hidden={k: v[0] for k, v in hid.items()})
 
 
+def test_registry_table_matches_what_modules_register():
+    """`get` imports only the module the table names: the table must list every registered learner."""
+    from depth2.learners import _HOME
+    from depth2.learners.base import _MODULE_OF
+
+    learners.names()  # imports every module
+    assert _HOME == _MODULE_OF
+
+
 def test_registry_lists_and_refuses():
     assert {"zero", "gd", "gd_pop", "sq", "sq_pca", "alg1"} <= set(learners.names())
     with pytest.raises(KeyError, match="unknown learner 'nope'"):

@@ -58,12 +58,12 @@ def test_report_has_every_figure_and_table(smoke_run):
     for key in ("guo2025", "awasthi2021"):
         for fig in papers.get(key).figures:
             assert f"{fig.name}.png" in html
-    for name in ("claims.csv", "runtime.csv", "table.csv"):
+    for name in ("claims.csv", "runtime.csv", "runtime_summary.csv", "runtime.png", "table.csv"):
         assert name in html
 
 
 def _tables(root: Path) -> list[Path]:
-    files = sorted(root.glob("results/**/table.*")) + sorted(root.glob("results/**/metrics/*.parquet"))
+    files = sorted(root.glob("results/**/table.*")) + sorted(root.glob("results/**/metrics.parquet"))
     return files + [root / "figures" / "claims.csv", root / "figures" / "claims.md"]
 
 

@@ -4,7 +4,7 @@ Layout (relative to the working directory of the run)::
 
     results/<paper>/<experiment>/<point>/data.npz, data.json     dataset (arrays | spec + sample rows)
     results/<paper>/<experiment>/<point>/fit/<learner>.npz, .json fitted parameters per replicate
-    results/<paper>/<experiment>/<point>/metrics/<learner>.parquet one row per replicate
+    results/<paper>/<experiment>/<point>/metrics.parquet          one row per (learner, replicate)
     results/<paper>/<experiment>/table.parquet, table.csv          the aggregated experiment table
     figures/<paper>/<figure>.pdf, .png; figures/claims.csv, claims.md
 
@@ -17,16 +17,22 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from depth2.core.data import DatasetSpec, Samples, generate_hidden
 from depth2.core.io import read_json, read_npz, read_table, write_json, write_npz, write_table
 from depth2.learners.base import Fit
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 RESULTS = "results"
+
+# Learner name of the metrics rows of a point that has no learner (a check on the data itself, e.g. a Monte
+# Carlo estimate against a closed form); the learner registry refuses it as a learner name.
+NO_LEARNER = "none"
 
 
 @dataclass(frozen=True)
@@ -46,8 +52,9 @@ class Paths:
     def fit(self, learner: str) -> Path:
         return self.root / "fit" / f"{learner}.npz"
 
-    def metrics(self, learner: str) -> Path:
-        return self.root / "metrics" / f"{learner}.parquet"
+    @property
+    def metrics(self) -> Path:
+        return self.root / "metrics.parquet"
 
 
 def paths(paper: str, experiment: str, point: str, results: str | os.PathLike = RESULTS) -> Paths:
@@ -174,6 +181,8 @@ KEYS = ["paper", "experiment", "point", "learner", "replicate"]
 
 def aggregate(metrics: Sequence[str | os.PathLike]) -> pd.DataFrame:
     """Concatenate metrics tables into one experiment table, sorted by its keys (deterministic)."""
+    import pandas as pd
+
     frames = [read_table(p) for p in metrics]
     if not frames:
         raise ValueError("aggregate needs at least one metrics table")

@@ -63,19 +63,27 @@ def cmd_fit(a: argparse.Namespace) -> None:
 
 
 def cmd_evaluate(a: argparse.Namespace) -> None:
+    import pandas as pd
+
     from depth2 import papers
-    from depth2.artifacts import load_dataset, load_fits, write_metrics
+    from depth2.artifacts import NO_LEARNER, load_dataset, load_fits, write_metrics
+    from depth2.core.io import read_json
 
     paper = papers.get(a.paper)
     ds = load_dataset(a.data)
-    fits = load_fits(a.fit) if a.fit else []
-    table = paper.evaluate(ds, fits, json.loads(a.bounds))
-    table.insert(0, "learner", a.learner)
-    table.insert(0, "point", a.point)
-    table.insert(0, "experiment", a.experiment)
-    table.insert(0, "paper", a.paper)
+    bounds = json.loads(a.bounds)
+    # One job per point: the data is read once for every learner fitted on it.
+    runs = [(read_json(Path(f).with_suffix(".json"))["learner"], load_fits(f)) for f in a.fit] or [(NO_LEARNER, [])]
+    tables = []
+    for learner, fits in runs:
+        table = paper.evaluate(ds, fits, bounds)
+        table.insert(0, "learner", learner)
+        tables.append(table)
+        log.info("evaluated %s at %s: %d rows", learner, a.point, len(table))
+    table = pd.concat(tables, ignore_index=True, sort=False)
+    for k, v in (("point", a.point), ("experiment", a.experiment), ("paper", a.paper)):
+        table.insert(0, k, v)
     write_metrics(a.out, table)
-    log.info("evaluated %s: %d rows", a.fit or a.data, len(table))
 
 
 def cmd_aggregate(a: argparse.Namespace) -> None:
@@ -133,12 +141,25 @@ def cmd_claims(a: argparse.Namespace) -> None:
 
 
 def cmd_runtime(a: argparse.Namespace) -> None:
-    from depth2.core.io import write_table
-    from depth2.runtime import collect
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    from depth2.core.io import atomic_path, write_table
+    from depth2.runtime import ALL, collect, plot, summarize
 
     table = collect(a.inputs)
+    summary = summarize(table)
     write_table(a.out, table)
-    log.info("runtime table: %d jobs, %.1f s in total", len(table), table["s"].sum() if len(table) else 0.0)
+    write_table(a.summary, summary)
+    fig = Figure(figsize=(10, 3.8), layout="constrained")
+    plot(summary, fig)
+    with atomic_path(a.png) as tmp:
+        fig.savefig(tmp, dpi=120)
+    for _, r in summary[summary["rule"] == ALL].iterrows():
+        log.info("%s: %d jobs, %.0f s wall and %.0f s CPU summed over jobs; slowest %s (%.1f s)", r["paper"],
+                 r["jobs"], r["s"], r["cpu_time"], r["slowest_job"], r["slowest_s"])
 
 
 def cmd_notebook(a: argparse.Namespace) -> None:
@@ -177,10 +198,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", required=True)
     s.set_defaults(func=cmd_fit)
 
-    s = sub.add_parser("evaluate", help="metrics of one learner's fits at one point")
-    for k in ("paper", "experiment", "point", "learner", "data", "out"):
+    s = sub.add_parser("evaluate", help="metrics of every learner's fits at one point")
+    for k in ("paper", "experiment", "point", "data", "out"):
         s.add_argument(f"--{k}", required=True)
-    s.add_argument("--fit", help="the learner's fits (.npz); omitted for a point evaluated on its data alone")
+    s.add_argument("--fit", action="append", default=[],
+                   help="one learner's fits (.npz), repeated per learner; none for a point evaluated on its data alone")
     s.add_argument("--bounds", default="{}", help="JSON: the paper's pre-registered bounds")
     s.set_defaults(func=cmd_evaluate)
 
@@ -205,8 +227,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("tables", nargs="+")
     s.set_defaults(func=cmd_claims)
 
-    s = sub.add_parser("runtime", help="collect benchmark files into a runtime/memory table")
-    s.add_argument("--out", required=True)
+    s = sub.add_parser("runtime", help="collect benchmark files into runtime/memory tables and a figure")
+    s.add_argument("--out", required=True, help="one row per job (.csv or .parquet)")
+    s.add_argument("--summary", required=True, help="per paper and rule (.csv or .parquet)")
+    s.add_argument("--png", required=True, help="the summary as a figure")
     s.add_argument("inputs", nargs="+")
     s.set_defaults(func=cmd_runtime)
 

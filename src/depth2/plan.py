@@ -27,9 +27,6 @@ def compact(obj: Any) -> str:
     return " ".join(dumps(obj).split())
 
 
-# Learner name of the metrics of a point that has no learner (a check on the data itself, e.g. a Monte
-# Carlo estimate against a closed form); the registry refuses it as a learner name.
-NO_LEARNER = "none"
 
 
 @dataclass
@@ -65,11 +62,27 @@ class Plan:
         return [(p, e, pt.name, ln) for (p, e), exp in self.experiments.items() for pt in exp.points
                 for ln in pt.learners]
 
-    def experiment_fits(self, paper: str, experiment: str) -> list[tuple[str, str]]:
-        """(point, learner) of every metrics table of an experiment; a point without learners is evaluated
-        on its data alone, under the reserved learner name :data:`NO_LEARNER`."""
-        return [(pt.name, ln) for pt in self.experiments[(paper, experiment)].points
-                for ln in (pt.learners or (NO_LEARNER,))]
+    def experiment_points(self, paper: str, experiment: str) -> list[str]:
+        """Names of the points of an experiment (each has one metrics table)."""
+        return [pt.name for pt in self.experiments[(paper, experiment)].points]
+
+    def point_learners(self, paper: str, experiment: str, point: str) -> tuple[str, ...]:
+        """Learners fitted at a point; a point without learners is evaluated on its data alone, and its
+        metrics rows carry the reserved learner name :data:`~depth2.artifacts.NO_LEARNER`."""
+        return self.point(paper, experiment, point).learners
+
+    def benchmarks(self) -> dict[str, list[str]]:
+        """The ``benchmark:`` file of every planned job, per rule, relative to ``results/benchmarks`` (the
+        paths the rules in ``workflow/rules/`` declare; :mod:`depth2.runtime` reads them back)."""
+        return {
+            "dataset": [f"dataset/{p}/{e}/{pt}.tsv" for p, e, pt in self.datasets()],
+            "fit": [f"fit/{p}/{e}/{pt}/{ln}.tsv" for p, e, pt, ln in self.fits()],
+            "evaluate": [f"evaluate/{p}/{e}/{pt}.tsv" for p, e, pt in self.datasets()],
+            "aggregate": [f"aggregate/{p}/{e}.tsv" for p, e in self.tables()],
+            "figure": [f"figure/{p}/{f}.tsv" for p, f in self.figures()],
+            "claims": ["claims.tsv"],
+            "notebook": [f"notebook/{p.key}.tsv" for p in self.papers],
+        }
 
     def tables(self, paper: str | None = None) -> list[tuple[str, str]]:
         return [k for k in self.experiments if paper is None or k[0] == paper]

@@ -17,6 +17,8 @@ rule aggregate:
         code=PLAN.code("aggregate"),
     log:
         "logs/aggregate/{paper}/{experiment}.log",
+    benchmark:
+        "results/benchmarks/aggregate/{paper}/{experiment}.tsv"
     conda:
         ENV
     shell:

@@ -17,6 +17,8 @@ rule claims:
         code=PLAN.code("claims"),
     log:
         "logs/claims.log",
+    benchmark:
+        "results/benchmarks/claims.tsv"
     conda:
         ENV
     shell:

@@ -3,7 +3,7 @@ import hashlib
 from pathlib import Path
 
 from depth2.config import validate as _validate_config
-from depth2.plan import NO_LEARNER, Plan
+from depth2.plan import Plan
 
 config = _validate_config(config, workflow.source_path("../schemas/config.schema.yaml"))
 PLAN = Plan(config)
@@ -25,18 +25,16 @@ wildcard_constraints:
 
 def experiment_metrics(wildcards):
     return [
-        f"{RESULTS}/{wildcards.paper}/{wildcards.experiment}/{pt}/metrics/{ln}.parquet"
-        for pt, ln in PLAN.experiment_fits(wildcards.paper, wildcards.experiment)
+        f"{RESULTS}/{wildcards.paper}/{wildcards.experiment}/{pt}/metrics.parquet"
+        for pt in PLAN.experiment_points(wildcards.paper, wildcards.experiment)
     ]
 
 
 def evaluate_inputs(wildcards):
-    """The dataset, and the fit unless the point has no learner (then its data alone is evaluated)."""
+    """The dataset and the fits of every learner at the point (none: its data alone is evaluated)."""
     point = f"{RESULTS}/{wildcards.paper}/{wildcards.experiment}/{wildcards.point}"
-    out = {"npz": f"{point}/data.npz"}
-    if wildcards.learner != NO_LEARNER:
-        out["fit"] = f"{point}/fit/{wildcards.learner}.npz"
-    return out
+    learners = PLAN.point_learners(wildcards.paper, wildcards.experiment, wildcards.point)
+    return {"npz": f"{point}/data.npz", "fits": [f"{point}/fit/{ln}.npz" for ln in learners]}
 
 
 def figure_tables(wildcards):
@@ -55,9 +53,7 @@ def all_figures():
 
 
 def all_benchmarks():
-    out = [f"{BENCH}/dataset/{p}/{e}/{pt}.tsv" for p, e, pt in PLAN.datasets()]
-    out += [f"{BENCH}/fit/{p}/{e}/{pt}/{ln}.tsv" for p, e, pt, ln in PLAN.fits()]
-    return out
+    return [f"{BENCH}/{f}" for files in PLAN.benchmarks().values() for f in files]
 
 
 def all_notebooks():
@@ -70,6 +66,8 @@ def all_outputs():
         f"{FIGURES}/claims.csv",
         f"{FIGURES}/claims.md",
         f"{RESULTS}/runtime.csv",
+        f"{RESULTS}/runtime_summary.csv",
+        f"{RESULTS}/runtime.png",
         *all_notebooks(),
     ]
 

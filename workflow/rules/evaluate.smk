@@ -1,20 +1,22 @@
-# Stage 3: tidy metrics rows (one per replicate) of one learner at one point.
+# Stage 3: tidy metrics rows (one per learner and replicate) of one point, the data read once.
 
 
 rule evaluate:
     input:
         unpack(evaluate_inputs),
     output:
-        "results/{paper}/{experiment}/{point}/metrics/{learner}.parquet",
+        "results/{paper}/{experiment}/{point}/metrics.parquet",
     params:
         bounds=lambda w: PLAN.bounds(w.paper),
         code=lambda w: PLAN.code("evaluate", w.paper),
-        fit=lambda w, input: f"--fit {input.fit}" if "fit" in input.keys() else "",
+        fits=lambda w, input: " ".join(f"--fit {f}" for f in input.fits),
     log:
-        "logs/evaluate/{paper}/{experiment}/{point}/{learner}.log",
+        "logs/evaluate/{paper}/{experiment}/{point}.log",
+    benchmark:
+        "results/benchmarks/evaluate/{paper}/{experiment}/{point}.tsv"
     conda:
         ENV
     shell:
         "depth2 --log {log} evaluate --paper {wildcards.paper} --experiment {wildcards.experiment} "
-        "--point {wildcards.point} --learner {wildcards.learner} --data {input.npz} {params.fit} "
+        "--point {wildcards.point} --data {input.npz} {params.fits} "
         "--bounds '{params.bounds}' --out {output}"

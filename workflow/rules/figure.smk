@@ -18,6 +18,8 @@ rule figure:
         caption=lambda w: PLAN.caption(w.paper, w.name),
     log:
         "logs/figure/{paper}/{name}.log",
+    benchmark:
+        "results/benchmarks/figure/{paper}/{name}.tsv"
     conda:
         ENV
     shell:

@@ -5,18 +5,30 @@ rule runtime:
     input:
         all_benchmarks(),
     output:
-        report(
+        jobs=report(
             "results/runtime.csv",
             caption="../report/runtime.rst",
             category="Runtime and memory",
-            labels={"table": "runtime"},
+            labels={"table": "per job"},
+        ),
+        summary=report(
+            "results/runtime_summary.csv",
+            caption="../report/runtime_summary.rst",
+            category="Runtime and memory",
+            labels={"table": "per paper and rule"},
+        ),
+        png=report(
+            "results/runtime.png",
+            caption="../report/runtime_summary.rst",
+            category="Runtime and memory",
+            labels={"table": "figure"},
         ),
     log:
         "logs/runtime.log",
     conda:
         ENV
     shell:
-        "depth2 --log {log} runtime --out {output} {input}"
+        "depth2 --log {log} runtime --out {output.jobs} --summary {output.summary} --png {output.png} {input}"
 
 
 rule notebook:
@@ -30,6 +42,8 @@ rule notebook:
         digest=lambda w: file_digest(notebook_source(w)),
     log:
         "logs/notebook/{paper}.log",
+    benchmark:
+        "results/benchmarks/notebook/{paper}.tsv"
     conda:
         ENV
     shell:

@@ -12,10 +12,12 @@ import os
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:  # pandas costs ~0.5 s of start-up; jobs that write no table never import it
+    import pandas as pd
 
 
 @contextlib.contextmanager
@@ -100,6 +102,8 @@ def write_table(path: str | os.PathLike, table: pd.DataFrame) -> None:
 
 def read_table(path: str | os.PathLike) -> pd.DataFrame:
     """Read a table written by :func:`write_table`."""
+    import pandas as pd
+
     path = Path(path)
     if path.suffix == ".parquet":
         return pd.read_parquet(path, engine="pyarrow")

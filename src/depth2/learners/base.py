@@ -56,7 +56,7 @@ _MODULE_OF: dict[str, str] = {}
 def register(name: str) -> Callable[[Learner], Learner]:
     """Decorator registering ``fn`` as learner ``name`` (names are unique)."""
 
-    if name == "none":  # reserved by depth2.plan.NO_LEARNER for points evaluated on their data alone
+    if name == "none":  # reserved by depth2.artifacts.NO_LEARNER for points evaluated on their data alone
         raise ValueError("'none' is reserved and cannot be a learner name")
 
     def deco(fn: Learner) -> Learner:

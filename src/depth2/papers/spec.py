@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 
@@ -85,11 +86,16 @@ class Experiment:
     points: tuple[Point, ...]
     learner_params: dict = field(default_factory=dict)
 
+    @cached_property
+    def _points_by_name(self) -> dict[str, Point]:
+        # Snakemake re-evaluates every ready job's params at each scheduling round: keep this lookup O(1).
+        return {p.name: p for p in self.points}
+
     def point(self, name: str) -> Point:
-        for p in self.points:
-            if p.name == name:
-                return p
-        raise KeyError(f"experiment {self.paper}/{self.name} has no point {name!r}")
+        try:
+            return self._points_by_name[name]
+        except KeyError:
+            raise KeyError(f"experiment {self.paper}/{self.name} has no point {name!r}") from None
 
 
 @dataclass(frozen=True)
