@@ -4,8 +4,10 @@
     python -m bench.pipeline --workdir /tmp/run   # clone there (kept afterwards, for its results/ and logs/)
     python -m bench.pipeline --configfile config/smoke.yaml --out /tmp/smoke.md
 
-The clone starts with no ``results/``, so every job runs; the ``depth2`` and ``snakemake`` on PATH are used
-(``pip install -e .`` of this checkout: commit first, or the clone and the installed code differ). While
+The clone starts with no ``results/``, so every job runs. With ``--install`` the clone gets its own
+``.venv`` first (README's command: ``python3 -m venv .venv``, ``pip install -e .``; timed apart), so the run
+uses exactly the committed code; without it the ``depth2`` and ``snakemake`` on PATH are used (commit first,
+or the clone and the installed code differ). While
 Snakemake runs, its own CPU time (the scheduler, DAG updates, bookkeeping between jobs; not its jobs) is read
 from ``/proc/<pid>/stat`` every half second, so the report can say what share of the wall time Snakemake
 itself costs. Per-paper and per-rule figures come from the run's ``results/runtime_summary.csv`` (the
@@ -39,16 +41,29 @@ def _own_cpu(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def run(workdir: Path, cores: int, configfile: str | None, log: Path) -> dict:
+def install(workdir: Path, log: Path) -> tuple[Path, float]:
+    """README's install into ``workdir/.venv``; the venv's bin folder and the seconds it took."""
+    t0 = time.monotonic()
+    with open(log, "w") as fh:
+        subprocess.run(["python3", "-m", "venv", ".venv"], cwd=workdir, check=True, stdout=fh, stderr=fh)
+        subprocess.run([".venv/bin/pip", "install", "-q", "-e", "."], cwd=workdir, check=True, stdout=fh,
+                       stderr=fh)
+    return workdir / ".venv" / "bin", time.monotonic() - t0
+
+
+def run(workdir: Path, cores: int, configfile: str | None, log: Path, bindir: Path | None = None) -> dict:
     """Run Snakemake in ``workdir``; wall seconds, its own CPU seconds, and CPU seconds of all it started."""
-    exe = shutil.which("snakemake")
+    env = dict(os.environ)
+    if bindir is not None:
+        env["PATH"] = f"{bindir}{os.pathsep}{env.get('PATH', '')}"
+    exe = shutil.which("snakemake", path=env["PATH"])
     if exe is None:
         raise SystemExit("snakemake is not on PATH: pip install -e . first")
     cmd = [exe, "--cores", str(cores), *(["--configfile", configfile] if configfile else [])]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.monotonic()
     with open(log, "w") as fh:
-        proc = subprocess.Popen(cmd, cwd=workdir, stdout=fh, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, cwd=workdir, stdout=fh, stderr=subprocess.STDOUT, env=env)
         own = 0.0
         while proc.poll() is None:
             own = max(own, _own_cpu(proc.pid) or 0.0)
@@ -78,6 +93,8 @@ def report(res: dict, workdir: Path, started: str, load: tuple, commit: str) -> 
         "| | |",
         "|---|---|",
         f"| wall time | {res['wall']:.0f} s ({res['wall'] / 60:.1f} min) |",
+        *([f"| install (`pip install -e .` into a new .venv), before it | {res['install']:.0f} s |"]
+          if res.get("install") is not None else []),
         f"| jobs | {int(total['jobs'])} (each with a benchmark file) |",
         f"| job wall time, summed | {total['s']:.0f} core-s |",
         f"| job CPU time, summed | {total['cpu_time']:.0f} s |",
@@ -110,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workdir", type=Path, default=None, help="clone into this (new) folder and keep it")
     ap.add_argument("--cores", type=int, default=2)
     ap.add_argument("--configfile", default=None, help="default: the workflow's config/config.yaml")
+    ap.add_argument("--install", action="store_true", help="install the clone into its own .venv first")
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "pipeline.md")
     args = ap.parse_args(argv)
 
@@ -119,11 +137,16 @@ def main(argv: list[str] | None = None) -> int:
     subprocess.run(["git", "clone", "-q", str(REPO), str(workdir)], check=True)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=workdir, capture_output=True,
                             text=True, check=True).stdout.strip()
+    bindir, res_install = None, None
+    if args.install:
+        print(f"[bench.pipeline] installing into {workdir / '.venv'}", file=sys.stderr, flush=True)
+        bindir, res_install = install(workdir, workdir / "install.log")
     started = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     load0 = os.getloadavg()
     print(f"[bench.pipeline] running the pipeline in {workdir} (log: {workdir / 'pipeline.log'})",
           file=sys.stderr, flush=True)
-    res = run(workdir, args.cores, args.configfile, workdir / "pipeline.log")
+    res = run(workdir, args.cores, args.configfile, workdir / "pipeline.log", bindir)
+    res["install"] = res_install
     if res["returncode"] != 0:
         print(f"[bench.pipeline] snakemake failed (exit {res['returncode']}); see {workdir / 'pipeline.log'}",
               file=sys.stderr)
