@@ -249,8 +249,31 @@ def build_parser() -> argparse.ArgumentParser:
     return ap
 
 
+def keep_freed_memory() -> bool:
+    """Ask glibc's allocator to keep freed memory for reuse instead of handing it back to the kernel.
+
+    numpy allocates a fresh temporary for most array expressions. With glibc's defaults, blocks of a few MB
+    are mmap'ed, or trimmed from the heap when freed, and the next one is page-faulted in again, zero-filled:
+    on a safran2022 weak net's GD that was 43% of the fit's time spent in the kernel (10.7 of 24.6 s; 0.1 s
+    with this). Blocks up to 32 MB then come from the heap, and up to 256 MB of free heap is kept. Returns
+    whether it took effect (glibc only; elsewhere nothing changes)."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name)
+        mallopt = libc.mallopt
+    except (OSError, AttributeError, TypeError):
+        return False
+    m_trim_threshold, m_top_pad, m_mmap_threshold = -1, -2, -3  # <malloc.h>
+    return all(mallopt(k, v) == 1 for k, v in ((m_mmap_threshold, 32 * 2**20), (m_trim_threshold, 256 * 2**20),
+                                                (m_top_pad, 64 * 2**20)))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    keep_freed_memory()
     _setup_logging(args.log)
     try:
         args.func(args)

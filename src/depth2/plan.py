@@ -7,7 +7,8 @@ run remotely) and a changed value re-runs exactly the jobs it reaches.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any
@@ -29,9 +30,26 @@ def compact(obj: Any) -> str:
 
 
 
+def _memoized(method: Callable[..., str]) -> Callable[..., str]:
+    """Memoize a Plan method on its (string) arguments, in the instance (freed with it)."""
+
+    @functools.wraps(method)
+    def wrapper(self: Plan, *args: str) -> str:
+        memo = self.__dict__.setdefault("_memo", {})
+        key = (method.__name__, args)
+        if key not in memo:
+            memo[key] = method(self, *args)
+        return memo[key]
+
+    return wrapper
+
+
 @dataclass
 class Plan:
-    """Jobs of a validated config (see :func:`depth2.config.validate`)."""
+    """Jobs of a validated config (see :func:`depth2.config.validate`).
+
+    Snakemake re-evaluates the params of every ready job at each scheduling step (hundreds of jobs, hundreds
+    of steps), so the methods that render params are memoized: the config does not change during a run."""
 
     config: Mapping[str, Any]
 
@@ -112,6 +130,7 @@ class Plan:
 
     # --- job parameters ----------------------------------------------------------------------------
 
+    @_memoized
     def dataset_spec(self, paper: str, experiment: str, point: str) -> str:
         pt = self.point(paper, experiment, point)
         st = self.config["storage"]
@@ -121,6 +140,7 @@ class Plan:
         return compact({"spec": spec.to_dict(), "labels": pt.labels, "max_stored_mb": st["max_stored_mb"],
                         "sample_rows": st["sample_rows"]})
 
+    @_memoized
     def learner_params(self, paper: str, experiment: str, point: str, learner: str) -> str:
         """The learner's hyper-parameters at this point, ``width`` included."""
         exp = self.experiments[(paper, experiment)]
@@ -128,6 +148,7 @@ class Plan:
         return compact({**exp.learner_params.get(learner, {}), **pt.learner_params.get(learner, {}),
                         "width": pt.width})
 
+    @_memoized
     def bounds(self, paper: str) -> str:
         return compact(self.config[paper].get("bounds", {}))
 

@@ -18,7 +18,6 @@ import itertools
 from collections.abc import Callable
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 
 def dense_symmetric(weights: np.ndarray, V: np.ndarray, order: int) -> np.ndarray:
@@ -117,6 +116,8 @@ def match_components(V_hat: np.ndarray, V: np.ndarray) -> tuple[np.ndarray, np.n
 
     Returns (perm, cos): ``V_hat[:, perm[i]]`` is matched to ``V[:, i]`` with cosine ``cos[i]`` (signed).
     """
+    from scipy.optimize import linear_sum_assignment  # imported here: scipy.optimize costs ~0.5 s per process
+
     A, B = _normalize_columns(np.asarray(V_hat, float)), _normalize_columns(np.asarray(V, float))
     C = B.T @ A  # (planted, recovered)
     rows, cols = linear_sum_assignment(-np.abs(C))

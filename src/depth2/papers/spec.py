@@ -129,7 +129,9 @@ class Paper:
         ``evaluate(dataset, fits, bounds) -> DataFrame``: one tidy row per replicate, the metrics of one
         learner at one point (``bounds`` is the paper's pre-registered ``bounds`` config section).
     figures : tuple of FigureSpec
-    claims : tuple of Claim
+    claims_module : str
+        The module whose ``CLAIMS`` (a tuple of Claim) are the paper's claims, read by :attr:`claims` on
+        first use. ``experiments``, ``evaluate`` and the figures' ``draw`` are usually :class:`Lazy` too.
     modules : dict
         Stage -> the modules whose code that stage depends on (hashed into the rule params, so that a
         change re-runs exactly the dependent jobs): ``data``, ``evaluate``, ``figures``, ``claims``.
@@ -140,15 +142,24 @@ class Paper:
     experiments: Callable[[Mapping[str, Any], Mapping[str, Any]], list[Experiment]]
     evaluate: Callable[..., Any]
     figures: tuple[FigureSpec, ...]
-    claims: tuple[Any, ...]
+    claims_module: str
     modules: dict[str, tuple[str, ...]]
 
+    @property
+    def claims(self) -> tuple[Any, ...]:
+        """The paper's claims (imports :attr:`claims_module`)."""
+        import importlib
 
-class LazyDraw:
-    """A figure's draw function named by module and attribute, imported on the first call.
+        return tuple(importlib.import_module(self.claims_module).CLAIMS)
 
-    Paper declarations are imported by every job (dataset, fit, evaluate); importing their figure modules
-    eagerly would load matplotlib in each of them for nothing (about a second per process).
+
+class Lazy:
+    """A function named by module and attribute, imported on its first call.
+
+    Paper declarations are imported by every job (dataset, fit, evaluate). A job needs one stage's code: a
+    dataset job, the data module; an evaluate job, the metrics module. Importing every stage's module eagerly
+    would load pandas, scipy.optimize or matplotlib in each of hundreds of processes for nothing (0.5 to 1 s
+    each).
     """
 
     def __init__(self, module: str, name: str) -> None:
@@ -160,10 +171,9 @@ class LazyDraw:
         return getattr(importlib.import_module(self.module), self.name)(*args, **kwargs)
 
     def __repr__(self) -> str:
-        return f"LazyDraw({self.module!r}, {self.name!r})"
+        return f"Lazy({self.module!r}, {self.name!r})"
 
 
-def figure_functions(paper: str) -> Callable[[str], LazyDraw]:
+def figure_functions(paper: str) -> Callable[[str], Lazy]:
     """``draw(name)``: the lazy draw function ``name`` of ``depth2.papers.<paper>.figures``."""
-    return lambda name: LazyDraw(f"depth2.papers.{paper}.figures", name)
-
+    return lambda name: Lazy(f"depth2.papers.{paper}.figures", name)

@@ -4,10 +4,7 @@ full-rank case (see ``depth2.learners.tensor_nets``)."""
 
 from __future__ import annotations
 
-from depth2.papers.awasthi2021.claims import CLAIMS
-from depth2.papers.awasthi2021.experiments import experiments
-from depth2.papers.awasthi2021.metrics import evaluate
-from depth2.papers.spec import FigureSpec, Paper, figure_functions
+from depth2.papers.spec import FigureSpec, Lazy, Paper, figure_functions
 
 _draw = figure_functions("awasthi2021")
 
@@ -56,10 +53,10 @@ FIGURES = (
 PAPER = Paper(
     key="awasthi2021",
     citation="Awasthi, Tang & Vijayaraghavan, NeurIPS 2021, arXiv 2107.10209",
-    experiments=experiments,
-    evaluate=evaluate,
+    experiments=Lazy("depth2.papers.awasthi2021.experiments", "experiments"),
+    evaluate=Lazy("depth2.papers.awasthi2021.metrics", "evaluate"),
     figures=FIGURES,
-    claims=CLAIMS,
+    claims_module="depth2.papers.awasthi2021.claims",
     modules={
         "data": ("depth2.papers.awasthi2021.data",),
         "evaluate": ("depth2.papers.awasthi2021.metrics", "depth2.papers.awasthi2021.data"),

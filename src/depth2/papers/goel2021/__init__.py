@@ -5,10 +5,7 @@ upper-bound algorithm (the paper's body could not be read)."""
 
 from __future__ import annotations
 
-from depth2.papers.goel2021.claims import CLAIMS
-from depth2.papers.goel2021.experiments import experiments
-from depth2.papers.goel2021.metrics import evaluate
-from depth2.papers.spec import FigureSpec, Paper, figure_functions
+from depth2.papers.spec import FigureSpec, Lazy, Paper, figure_functions
 
 _draw = figure_functions("goel2021")
 
@@ -69,10 +66,10 @@ FIGURES = (
 PAPER = Paper(
     key="goel2021",
     citation="Goel, Klivans, Manurangsi, Reichman, ITCS 2021, arXiv 2011.13550",
-    experiments=experiments,
-    evaluate=evaluate,
+    experiments=Lazy("depth2.papers.goel2021.experiments", "experiments"),
+    evaluate=Lazy("depth2.papers.goel2021.metrics", "evaluate"),
     figures=FIGURES,
-    claims=CLAIMS,
+    claims_module="depth2.papers.goel2021.claims",
     modules={
         "data": ("depth2.papers.goel2021.data", "depth2.papers.goel2021.reductions"),
         "evaluate": ("depth2.papers.goel2021.metrics", "depth2.papers.goel2021.reductions",

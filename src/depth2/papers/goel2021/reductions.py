@@ -71,7 +71,6 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 import numpy as np
-from scipy.optimize import nnls
 
 log = logging.getLogger(__name__)
 
@@ -372,6 +371,8 @@ def set_cover_relu_opt(sets: Sequence[Iterable[int]], n_elements: int, M: float)
     w : ndarray (N,)
         Weights attaining it (up to the NNLS tolerance).
     """
+    from scipy.optimize import nnls  # scipy.optimize costs ~0.5 s to import; most jobs never get here
+
     A = incidence(sets, n_elements)
     M = _real("M", M, 0.0, lo_open=True)
     cover = min_cover(sets, n_elements)

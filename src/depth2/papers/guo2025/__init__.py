@@ -8,10 +8,7 @@ ratios L/OPT are unaffected, absolute losses are half the paper's there.
 
 from __future__ import annotations
 
-from depth2.papers.guo2025.claims import CLAIMS
-from depth2.papers.guo2025.experiments import experiments
-from depth2.papers.guo2025.metrics import evaluate
-from depth2.papers.spec import FigureSpec, Paper, figure_functions
+from depth2.papers.spec import FigureSpec, Lazy, Paper, figure_functions
 
 _draw = figure_functions("guo2025")
 
@@ -68,10 +65,10 @@ PAPER = Paper(
     key="guo2025",
     citation="Guo & Vijayaraghavan, Agnostic Learning of Arbitrary ReLU Activation under Gaussian Marginals, "
     "COLT 2025 (PMLR 291), arXiv 2411.14349",
-    experiments=experiments,
-    evaluate=evaluate,
+    experiments=Lazy("depth2.papers.guo2025.experiments", "experiments"),
+    evaluate=Lazy("depth2.papers.guo2025.metrics", "evaluate"),
     figures=FIGURES,
-    claims=CLAIMS,
+    claims_module="depth2.papers.guo2025.claims",
     modules={
         "data": ("depth2.papers.guo2025.data",),
         "evaluate": ("depth2.papers.guo2025.metrics", "depth2.papers.guo2025.data"),

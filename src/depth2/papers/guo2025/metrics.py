@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -10,8 +12,19 @@ import pandas as pd
 
 from depth2.core.data import get_family
 from depth2.core.gaussian import Phi
+from depth2.core.io import dumps
 from depth2.core.single_index import exact_loss, optimal_loss, zero_loss
 from depth2.learners.base import Fit
+
+
+@functools.lru_cache(maxsize=16)
+def _opt_and_zero(family: str, params: str, hidden: str) -> tuple[float, float]:
+    """OPT and the zero function's loss of the target of replicate 0 (OPT, a few seconds of Nelder-Mead,
+    depends on the family and b alone). Cached: an evaluate job scores every learner of its point on the same
+    target. Arguments are canonical JSON so that they hash."""
+    target = get_family(family).population(json.loads(params),
+                                            {k: np.asarray(v) for k, v in json.loads(hidden).items()})
+    return optimal_loss(target), zero_loss(target)
 
 
 def evaluate(dataset: Any, fits: Sequence[Fit], bounds: Mapping[str, Any]) -> pd.DataFrame:
@@ -27,11 +40,11 @@ def evaluate(dataset: Any, fits: Sequence[Fit], bounds: Mapping[str, Any]) -> pd
     success_ratio = float(bounds["success_ratio"])
     escape = float(bounds["escape_fraction"])
     rows = []
-    opt = zero = None
+    if fits:
+        hidden0 = dumps({k: v[0] for k, v in dataset.hidden.items()})
+        opt, zero = _opt_and_zero(spec.family, dumps(spec.params), hidden0)
     for r, fit in enumerate(fits):
         target = family.population(spec.params, {k: v[r] for k, v in dataset.hidden.items()})
-        if opt is None:
-            opt, zero = optimal_loss(target), zero_loss(target)
         w, b = np.asarray(fit.params["w"], dtype=float), float(fit.params["b"])
         loss = exact_loss(target, w, b)
         norm = float(np.linalg.norm(w))

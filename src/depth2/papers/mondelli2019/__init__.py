@@ -4,10 +4,7 @@ experiments test its finite-d trends with our own tensor learners."""
 
 from __future__ import annotations
 
-from depth2.papers.mondelli2019.claims import CLAIMS
-from depth2.papers.mondelli2019.experiments import experiments
-from depth2.papers.mondelli2019.metrics import evaluate
-from depth2.papers.spec import FigureSpec, Paper, figure_functions
+from depth2.papers.spec import FigureSpec, Lazy, Paper, figure_functions
 
 _draw = figure_functions("mondelli2019")
 
@@ -50,10 +47,10 @@ FIGURES = (
 PAPER = Paper(
     key="mondelli2019",
     citation="Mondelli & Montanari, AISTATS 2019, arXiv 1802.07301",
-    experiments=experiments,
-    evaluate=evaluate,
+    experiments=Lazy("depth2.papers.mondelli2019.experiments", "experiments"),
+    evaluate=Lazy("depth2.papers.mondelli2019.metrics", "evaluate"),
     figures=FIGURES,
-    claims=CLAIMS,
+    claims_module="depth2.papers.mondelli2019.claims",
     modules={
         "data": ("depth2.papers.mondelli2019.data",),
         "evaluate": ("depth2.papers.mondelli2019.metrics", "depth2.papers.mondelli2019.data"),

@@ -3,10 +3,7 @@ arXiv 2112.02393). The paper has no experiments; the figures test the trends its
 
 from __future__ import annotations
 
-from depth2.papers.safran2022.claims import CLAIMS
-from depth2.papers.safran2022.experiments import experiments
-from depth2.papers.safran2022.metrics import evaluate
-from depth2.papers.spec import FigureSpec, Paper, figure_functions
+from depth2.papers.spec import FigureSpec, Lazy, Paper, figure_functions
 
 _draw = figure_functions("safran2022")
 
@@ -69,10 +66,10 @@ FIGURES = (
 PAPER = Paper(
     key="safran2022",
     citation="Safran & Lee, COLT 2022, PMLR 178, arXiv 2112.02393",
-    experiments=experiments,
-    evaluate=evaluate,
+    experiments=Lazy("depth2.papers.safran2022.experiments", "experiments"),
+    evaluate=Lazy("depth2.papers.safran2022.metrics", "evaluate"),
     figures=FIGURES,
-    claims=CLAIMS,
+    claims_module="depth2.papers.safran2022.claims",
     modules={
         "data": ("depth2.papers.safran2022.data",),
         "evaluate": ("depth2.papers.safran2022.metrics", "depth2.papers.safran2022.data"),
