@@ -58,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from depth2.config import load
     from depth2.plan import Plan
+    from depth2.runtime import job_keys
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--measured", type=Path, default=REPO / "config" / "config.yaml")
@@ -87,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         for rel in files:
             f = bench / rel
             if f.exists():
-                paper = rel.split("/")[1].removesuffix(".tsv") if "/" in rel else ""
+                paper = job_keys(rel)[1]
                 s = float(pd.read_csv(f, sep="\t")["s"].iloc[-1])
                 fixed[(rule, paper)].append(s)
                 measured_h[paper] += s / 3600
@@ -111,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         if rule in SCALING:
             continue
         for rel in files:
-            paper = rel.split("/")[1].removesuffix(".tsv") if "/" in rel else ""
+            paper = job_keys(rel)[1]
             times = fixed.get((rule, paper)) or [0.0]
             expected[paper] += sum(times) / len(times) / 3600
             counts[paper] += 1

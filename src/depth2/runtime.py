@@ -22,6 +22,13 @@ SUMMARY_COLUMNS = ["paper", "rule", "jobs", "s", "cpu_time", "max_rss", "slowest
 ALL = "all"
 
 
+def job_keys(job: str) -> tuple[str, str, str]:
+    """(rule, paper, experiment) of a benchmark path relative to ``benchmarks/``, suffix optional; empty where
+    the path has none (``claims.tsv`` has neither, ``notebook/<paper>.tsv`` no experiment)."""
+    rule, paper, experiment = ([part.removesuffix(".tsv") for part in job.split("/")] + ["", ""])[:3]
+    return rule, paper, experiment
+
+
 def collect(files: Sequence[str | os.PathLike]) -> pd.DataFrame:
     """One row per benchmark file: its rule, paper and experiment (the figure's name for figure jobs; empty
     where the path has none), the job (the path under ``benchmarks/``), wall seconds ``s``, CPU seconds and
@@ -34,7 +41,7 @@ def collect(files: Sequence[str | os.PathLike]) -> pd.DataFrame:
         if "benchmarks" not in parts:
             raise ValueError(f"benchmark file must lie under a 'benchmarks' directory: {f}")
         job = Path(*parts[parts.index("benchmarks") + 1 :]).with_suffix("")
-        rule, paper, experiment = (list(job.parts) + ["", ""])[:3]  # claims.tsv has neither, notebook no group
+        rule, paper, experiment = job_keys(job.as_posix())
         bench = pd.read_csv(f, sep="\t")
         r = bench.iloc[-1]
         rows.append({"rule": rule, "paper": paper, "experiment": experiment, "job": job.as_posix(),
