@@ -78,12 +78,31 @@ def cmd_evaluate(a: argparse.Namespace) -> None:
     for learner, fits in runs:
         table = paper.evaluate(ds, fits, bounds)
         table.insert(0, "learner", learner)
+        _add_convergence(table, fits)
         tables.append(table)
         log.info("evaluated %s at %s: %d rows", learner, a.point, len(table))
     table = pd.concat(tables, ignore_index=True, sort=False)
     for k, v in (("point", a.point), ("experiment", a.experiment), ("paper", a.paper)):
         table.insert(0, k, v)
     write_metrics(a.out, table)
+
+
+def _add_convergence(table, fits) -> None:
+    """Copy each fit's convergence record (``Fit.info``, :func:`depth2.learners.base.convergence`) into the
+    metrics rows of its replicate, so that claims can check that every fit they read converged."""
+    from depth2.learners.base import CONVERGENCE_KEYS
+
+    if not fits or "replicate" not in table.columns or not any("converged" in f.info for f in fits):
+        return
+    for key in CONVERGENCE_KEYS:
+        if key in table.columns:
+            continue
+        values = [f.info.get(key) for f in fits]
+        table[key] = [values[int(r)] if 0 <= int(r) < len(values) else None for r in table["replicate"]]
+        if key == "converged":
+            table[key] = table[key].astype("boolean")
+        else:
+            table[key] = table[key].astype(float)
 
 
 def cmd_aggregate(a: argparse.Namespace) -> None:
@@ -127,15 +146,18 @@ def cmd_figure(a: argparse.Namespace) -> None:
 def cmd_claims(a: argparse.Namespace) -> None:
     from depth2 import papers
     from depth2.claims import claims_table, to_markdown
+    from depth2.confirmatory import design_commit
     from depth2.core.io import atomic_path, write_table
 
     tables = _tables_by_experiment(a.tables)
     bounds = json.loads(a.bounds)
     claims = [c for key in bounds for c in papers.get(key).claims]
     table = claims_table(claims, tables, bounds)
+    seeds = json.loads(a.seeds)
+    provenance = {key: {"seed": seeds[key], "design_commit": design_commit(key, seeds[key])} for key in seeds}
     write_table(a.csv, table)
     with atomic_path(a.md) as tmp:
-        tmp.write_text(to_markdown(table))
+        tmp.write_text(to_markdown(table, provenance))
     for _, r in table.iterrows():
         log.info("%s: %s (%s)", r["id"], r["verdict"], r["observed"])
 
@@ -222,6 +244,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("claims", help="evaluate every claim into the claims table")
     s.add_argument("--bounds", required=True, help="JSON: {paper: bounds}")
+    s.add_argument("--seeds", default="{}", help="JSON: {paper: seed} (each paper's own seed)")
     s.add_argument("--csv", required=True)
     s.add_argument("--md", required=True)
     s.add_argument("tables", nargs="+")

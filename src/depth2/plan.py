@@ -135,7 +135,8 @@ class Plan:
         pt = self.point(paper, experiment, point)
         st = self.config["storage"]
         spec = DatasetSpec(family=pt.family, n=pt.n, d=pt.d, replicates=pt.replicates, params=pt.params,
-                           seed_path=[int(self.config["root_seed"]), paper, experiment, pt.seed_key],
+                           seed_path=[int(self.config["root_seed"]), paper, int(self.config[paper]["seed"]), experiment,
+                                      pt.seed_key],
                            block_rows=int(st["block_rows"]))
         return compact({"spec": spec.to_dict(), "labels": pt.labels, "max_stored_mb": st["max_stored_mb"],
                         "sample_rows": st["sample_rows"]})
@@ -154,6 +155,10 @@ class Plan:
 
     def all_bounds(self) -> str:
         return compact({p.key: self.config[p.key].get("bounds", {}) for p in self.papers})
+
+    def all_seeds(self) -> str:
+        """``{paper: seed}``: each paper's own seed (the confirmatory one in the committed default config)."""
+        return compact({p.key: int(self.config[p.key]["seed"]) for p in self.papers})
 
     # --- code provenance ---------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ rule claims:
         md="figures/claims.md",
     params:
         bounds=PLAN.all_bounds(),
+        seeds=PLAN.all_seeds(),
         code=PLAN.code("claims"),
     log:
         "logs/claims.log",
@@ -22,4 +23,4 @@ rule claims:
     conda:
         ENV
     shell:
-        "depth2 --log {log} claims --bounds '{params.bounds}' --csv {output.csv} --md {output.md} {input}"
+        "depth2 --log {log} claims --bounds '{params.bounds}' --seeds '{params.seeds}' --csv {output.csv} --md {output.md} {input}"

@@ -67,3 +67,44 @@ def register(name: str) -> Callable[[Learner], Learner]:
         return fn
 
     return deco
+
+
+CONVERGENCE_KEYS = ("converged", "steps", "max_steps", "rel_decrease", "grad_norm")
+
+
+def convergence(*, steps: int, max_steps: int, rel_decrease: float | None, tol: float,
+                grad_norm: float | None = None, grad_tol: float | None = None,
+                stopped_by_test: bool | None = None) -> dict[str, Any]:
+    """The convergence record every iterative learner puts into ``Fit.info`` (keys :data:`CONVERGENCE_KEYS`).
+
+    A fit is converged when its own test stopped it: the last relative decrease of the objective
+    ``(f_{t-1} - f_t) / max(|f_{t-1}|, tiny)`` fell to ``tol`` or below, or the gradient norm to ``grad_tol``,
+    before the step budget ran out. ``stopped_by_test`` overrides that reading for learners whose test is
+    something else (an optimizer's own flag, a tensor residual); a fit that used its whole budget without
+    meeting its test is unconverged, however small its last step was, unless ``stopped_by_test`` says so.
+
+    Parameters
+    ----------
+    steps, max_steps : int
+        Steps (iterations, epochs, evaluations) used, and the budget.
+    rel_decrease : float or None
+        The last relative decrease of the objective (None where there is none, e.g. zero steps).
+    tol : float
+        The learner's tolerance on ``rel_decrease``.
+    grad_norm, grad_tol : float or None
+        The final gradient norm and its tolerance, where the learner has a gradient.
+    """
+    if max_steps < 1 or steps < 0:
+        raise ValueError(f"convergence needs max_steps >= 1 and steps >= 0, got {steps} of {max_steps}")
+    if stopped_by_test is None:
+        by_decrease = rel_decrease is not None and np.isfinite(rel_decrease) and rel_decrease <= tol
+        by_grad = grad_norm is not None and grad_tol is not None and grad_norm <= grad_tol
+        stopped_by_test = bool(by_decrease or by_grad)
+    return {"converged": bool(stopped_by_test), "steps": int(steps), "max_steps": int(max_steps),
+            "rel_decrease": None if rel_decrease is None else float(rel_decrease),
+            "grad_norm": None if grad_norm is None else float(grad_norm)}
+
+
+def relative_decrease(previous: float, current: float) -> float:
+    """``(previous - current) / max(|previous|, 1e-300)``: the convergence tests' measure of progress."""
+    return float((previous - current) / max(abs(previous), 1e-300))
