@@ -74,3 +74,20 @@ def test_config_readme_documents_every_key():
     from depth2.config_doc import render
 
     assert (REPO / "config" / "README.md").read_text() == render(), "regenerate: python -m depth2.config_doc"
+
+
+def test_pilot_seeds_layer_over_the_default_and_move_every_seed_path():
+    from depth2.plan import Plan
+
+    base = yaml.safe_load((REPO / "config" / "smoke.yaml").read_text())
+    pilot = yaml.safe_load((REPO / "config" / "pilot.yaml").read_text())
+    layered = {**base, **{k: {**base.get(k, {}), **v} for k, v in pilot.items()}}
+    a, b = Plan(validate(base)), Plan(validate(layered))
+    for key in pilot:
+        assert validate(layered)[key]["seed"] == pilot[key]["seed"] != validate(base)[key]["seed"]
+    ds = a.datasets()[0]
+    assert a.dataset_spec(*ds) != b.dataset_spec(*ds)
+    # Snakemake's --config delivers a nested seed as a string of digits: read as the integer
+    assert validate({"guo2025": {"seed": "101"}})["guo2025"]["seed"] == 101
+    with pytest.raises(ConfigError, match="guo2025.seed"):
+        validate({"guo2025": {"seed": "abc"}})

@@ -104,6 +104,15 @@ def _semantic_checks(cfg: Mapping[str, Any]) -> list[str]:
     return errors
 
 
+def _seeds_as_int(cfg: dict) -> dict:
+    """Snakemake's ``--config guo2025='{seed: 101}'`` delivers nested values as strings: read a paper seed
+    written in digits as the integer it is (anything else is left for the schema to refuse)."""
+    for section in cfg.values():
+        if isinstance(section, dict) and isinstance(section.get("seed"), str) and section["seed"].isdigit():
+            section["seed"] = int(section["seed"])
+    return cfg
+
+
 def validate(config: Mapping[str, Any], schema_path: str | os.PathLike | None = None) -> dict:
     """Validate ``config`` and return a copy with every default filled in.
 
@@ -115,7 +124,7 @@ def validate(config: Mapping[str, Any], schema_path: str | os.PathLike | None = 
     if not isinstance(config, Mapping):
         raise ConfigError(f"config must be a mapping of keys to values, got {type(config).__name__}")
     schema = load_schema(schema_path)
-    cfg = _fill_defaults(schema, copy.deepcopy(dict(config)))
+    cfg = _fill_defaults(schema, _seeds_as_int(copy.deepcopy(dict(config))))
     errors = sorted(_message(e) for e in Draft202012Validator(schema).iter_errors(cfg))
     if not errors:
         errors = _semantic_checks(cfg)
