@@ -45,7 +45,8 @@ run and are never adjusted after seeing results.
 Each paper section has its own `seed`, mixed into every seed path of that paper (after `root_seed`), so one
 paper's run changes no other paper's numbers. Designs (sizes, seeds per point, bounds) are tuned on **pilot**
 runs with other seeds: layer `config/pilot.yaml` (pilot seeds for every paper) over a config, e.g.
-`snakemake -s "$PWD/Snakefile" -d /tmp/pilot --cores 2 --configfile config/config.yaml config/pilot.yaml`. The **confirmatory** seed is the `seed` in the committed
+`snakemake -s "$PWD/Snakefile" -d /tmp/pilot --cores 2 --configfile config/config.yaml config/pilot.yaml`.
+The **confirmatory** seed is the `seed` in the committed
 `config.yaml`: it is set in the commit that fixes the design and its bounds, no run uses it before that commit,
 and its results land in a later commit. `figures/claims.md` states, per paper, the seed and that design commit
 (found from git history by `depth2.confirmatory`); a run with any other seed is labelled a pilot there.
