@@ -337,6 +337,12 @@ def min_seeds_shortfalls(table: pd.DataFrame, keys: Sequence[str], minimum: int)
     return [f"{len(low)} of {len(counts)} points have < {minimum} seeds (fewest: {int(low.min())})"] if len(low) else []
 
 
+def _shorten(text: Any, limit: int = 240) -> str:
+    """One line of at most ``limit`` characters (an ellipsis marks a cut)."""
+    t = " ".join(str(text).split())
+    return t if len(t) <= limit else t[: limit - 3].rstrip() + "..."
+
+
 def to_markdown(table: pd.DataFrame, provenance: Mapping[str, Mapping[str, Any]] | None = None) -> str:
     """The claims table as a Markdown document (pipes in cells escaped).
 
@@ -364,7 +370,19 @@ def to_markdown(table: pd.DataFrame, provenance: Mapping[str, Mapping[str, Any]]
         lines.append(f"| {paper} | {prov.get('seed', 'n/a')} | {prov.get('design_commit', 'n/a')} | "
                      f"{c.get(SUPPORTED, 0)} | {c.get(NOT_SUPPORTED, 0)} | {c.get(INCONCLUSIVE, 0)} | "
                      f"{int(tests['regime'].str.startswith('out').sum())} | {len(g) - len(tests)} |")
-    lines += ["", "| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    lines += ["", "## By paper", ""]
+    for paper, g in table.groupby("paper", sort=False):
+        lines.append(f"**{paper}**")
+        lines.append("")
+        for _, r in g.iterrows():
+            short = str(r["id"]).split(".", 1)[-1]
+            tag = " (sanity check, not evidence)" if str(r["kind"]).startswith("sanity") else ""
+            why = f" Why: {_shorten(r['reason'])}" if r["verdict"] != SUPPORTED and isinstance(r["reason"], str) \
+                and r["reason"] else ""
+            lines.append(f"- `{short}`: **{r['verdict']}**{tag}; regime {_shorten(r['regime'], 160)}. "
+                         f"{_shorten(r['observed'])}.{why}".replace("|", "\\|"))
+        lines.append("")
+    lines += ["## Full table", "", "| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
     for _, r in table.iterrows():
         lines.append("| " + " | ".join(cell(r[c]) for c in COLUMNS) + " |")
     return "\n".join(lines) + "\n"
