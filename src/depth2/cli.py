@@ -2,6 +2,10 @@
 
 Every sub-command takes its inputs as paths and JSON arguments, logs to ``--log`` (and stderr), and
 writes its outputs atomically, so a failed or interrupted job leaves nothing that looks finished.
+
+Exit status: 0 on success; 1 when a job fails (the traceback is logged); 2 on an error the user can fix (an
+invalid config, a YAML syntax error, a named input that does not exist), reported as a message without
+traceback unless ``--debug`` is given.
 """
 
 from __future__ import annotations
@@ -206,6 +210,8 @@ def cmd_validate(a: argparse.Namespace) -> None:
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="depth2", description=__doc__.splitlines()[0])
     ap.add_argument("--log", help="also write the log to this file")
+    ap.add_argument("--debug", action="store_true",
+                    help="show the Python traceback of user errors too (invalid config, missing input)")
     sub = ap.add_subparsers(dest="command", required=True)
 
     s = sub.add_parser("dataset", help="generate a dataset from its JSON spec")
@@ -294,15 +300,66 @@ def keep_freed_memory() -> bool:
                                                 (m_top_pad, 64 * 2**20)))
 
 
+def _named_paths(args: argparse.Namespace) -> set[str]:
+    """Every string argument of the command line, as given (the paths among them are its named inputs)."""
+    out: set[str] = set()
+    for v in vars(args).values():
+        for item in v if isinstance(v, list) else [v]:
+            if isinstance(item, str):
+                out.add(item)
+    return out
+
+
+def user_error(e: BaseException, args: argparse.Namespace) -> str | None:
+    """The message of an error the user can fix, or None for a genuine failure (which keeps its traceback).
+
+    User errors: :class:`depth2.config.ConfigError` (its message names the key and what is allowed, or
+    ``file:line:column`` for YAML), a YAML error met elsewhere, and a :class:`FileNotFoundError` either about
+    a path named on the command line or raised with a message of our own (no file name attached, as
+    ``notebooks.source`` does). A missing file that the command did not name (an intermediate artifact)
+    is a failure of the job, not of the user.
+    """
+    import yaml
+
+    from depth2.config import ConfigError
+
+    if isinstance(e, ConfigError):
+        return str(e)
+    if isinstance(e, yaml.YAMLError):
+        return f"YAML error: {' '.join(str(e).split())}"  # PyYAML's message spans lines; one line here
+    if isinstance(e, FileNotFoundError):
+        if e.filename is None:
+            return str(e)
+        if str(e.filename) in _named_paths(args):
+            return f"no such file: {e.filename}"
+    return None
+
+
+def _log_to_files(level: int, msg: str) -> None:
+    """Write ``msg`` to the ``--log`` file only (stderr gets the plain message instead)."""
+    record = log.makeRecord(log.name, level, __file__, 0, "%s", (msg,), None)
+    for h in logging.getLogger().handlers:
+        if isinstance(h, logging.FileHandler):
+            h.handle(record)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one sub-command; return the exit status (see the module docstring)."""
     args = build_parser().parse_args(argv)
     keep_freed_memory()
     _setup_logging(args.log)
     try:
         args.func(args)
-    except Exception:
-        log.exception("depth2 %s failed", args.command)
-        return 1
+    except Exception as e:
+        message = user_error(e, args)
+        if message is None or args.debug:
+            log.exception("depth2 %s failed", args.command)
+        else:
+            # argparse's own usage errors look like this and exit 2 too: a user error, not a crash report
+            text = f"depth2 {args.command}: error: {message}"
+            print(text, file=sys.stderr)
+            _log_to_files(logging.ERROR, text)
+        return 1 if message is None else 2
     return 0
 
 

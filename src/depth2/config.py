@@ -133,7 +133,36 @@ def validate(config: Mapping[str, Any], schema_path: str | os.PathLike | None = 
     return cfg
 
 
+def _yaml_message(path: str | os.PathLike, error: yaml.YAMLError) -> str:
+    """``file:line:column: what is wrong`` for a YAML syntax error (PyYAML's marks count from 0)."""
+    mark = getattr(error, "problem_mark", None)
+    where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark is not None else str(path)
+    problem = getattr(error, "problem", None) or str(error)
+    context = getattr(error, "context", None)
+    context_mark = getattr(error, "context_mark", None)
+    if context and context_mark is not None:
+        # e.g. "while scanning a quoted scalar" that began on another line: say where it began
+        context = f"{context} (line {context_mark.line + 1}, column {context_mark.column + 1})"
+    return f"{where}: YAML syntax error: {problem}" + (f", {context}" if context else "")
+
+
 def load(path: str | os.PathLike) -> dict:
-    """Read a YAML config file and validate it (see :func:`validate`)."""
+    """Read a YAML config file and validate it (see :func:`validate`).
+
+    Raises
+    ------
+    ConfigError
+        On a YAML syntax error (naming ``file:line:column``) or an invalid config (naming the file, then
+        every problem as :func:`validate` does).
+    FileNotFoundError
+        If ``path`` does not exist.
+    """
     text = Path(path).read_text()
-    return validate(yaml.safe_load(text) or {})
+    try:
+        config = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        raise ConfigError(_yaml_message(path, e)) from e
+    try:
+        return validate(config or {})
+    except ConfigError as e:
+        raise ConfigError(f"{path}: {e}") from None  # validate's own message is complete; no chained traceback
