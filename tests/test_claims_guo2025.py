@@ -115,6 +115,11 @@ def test_popgd_regime_and_adversarial_family():
     assert C.popgd_dimension({"population_gd": bad}, BOUNDS).verdict == NOT_SUPPORTED
     out = C.regime_popgd({"population_gd": _popgd("eq4", (0.5, 0.5), (0.5, 0.5), n=8, dims=(10, 100))}, BOUNDS)
     assert any("8 < 150 inits" in s for s in out) and any("< 100x" in s for s in out)
+    moving = good.copy()
+    moving["converged"] = moving["converged"].mask(moving["escaped"], False)  # escaped runs still descending
+    assert C.regime_popgd({"population_gd": moving}, BOUNDS) == []
+    moving.loc[~moving["escaped"], "converged"] = False  # a stuck run stopped by the budget: out
+    assert any("not escaped and gd_pop" in s for s in C.regime_popgd({"population_gd": moving}, BOUNDS))
 
 
 def _pca(n_phi: float, b: float = -3.0, seeds: int = 5, overlap: float = 0.99) -> pd.DataFrame:
