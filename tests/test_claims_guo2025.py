@@ -17,7 +17,7 @@ from depth2.papers.guo2025 import claims as C
 from depth2.papers.guo2025.data import eq4_opt_nominal
 
 BOUNDS = {"ratio_max": 10.0, "success_ratio": 2.0, "escape_fraction": 0.5, "overlap_min": 0.9,
-          "overlap_n_phi": 300.0, "n_phi_regime": 1000.0, "val_active_min": 300.0, "min_seeds": 5,
+          "overlap_n_phi": 300.0, "n_phi_per_d": 100.0, "val_active_min": 300.0, "min_seeds": 5,
           "very_negative_b": -3.0, "popgd_inits_min": 150, "csq_alpha_min": 2.0,
           "sign_biases": [-3.0, -3.5, -4.0, -5.0], "sign_alphas": [1.0, 10.0]}
 
@@ -49,7 +49,7 @@ def test_constant_factor_regime_in_and_out():
     ev, cell = c.evaluate({"bias_sweep": _sweep()}, BOUNDS)
     assert cell == "in" and ev.verdict == SUPPORTED
     out = C.regime_constant_factor({"bias_sweep": _sweep(n_phi=95.0)}, BOUNDS)
-    assert any("n Phi(b) = 95 < 1000" in s for s in out)
+    assert any("n Phi(b) = 95 < 1000 (100 x d) at b=0, d=10" in s for s in out)
     assert any("held-out active rows" in s for s in out)
     assert any("unconverged" in s for s in C.regime_constant_factor({"bias_sweep": _sweep(converged=False)},
                                                                     BOUNDS))
@@ -87,6 +87,8 @@ def test_csq_regimes_in_and_out():
     assert out and "alpha = 1 < 2" in out[0] and "+0.00 eps" in out[0]
     out = C.regime_sq_beats_gd_csq({"csq": _csq(n_phi=3.0, seeds=3)}, BOUNDS)
     assert any("n Phi(b) = 3 < 1000" in s for s in out) and any("seeds" in s for s in out)
+    wide = _csq().assign(d=50)  # 1012 active rows are 20 per dimension at d = 50: out
+    assert any("< 5000 (100 x d)" in s for s in C.regime_sq_beats_gd_csq({"csq": wide}, BOUNDS))
     ev, cell = _claim("sq_beats_gd_csq").evaluate({"csq": _csq()}, BOUNDS)
     assert cell == "in" and ev.verdict == SUPPORTED
     ev, cell = _claim("sq_beats_gd_csq").evaluate({"csq": _csq(gd_adv=1.0)}, BOUNDS)

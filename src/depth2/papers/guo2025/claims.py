@@ -35,7 +35,7 @@ from depth2.claims import (
 PAPER = "guo2025"
 
 # Regime defaults (used when a bounds mapping predates a key; the config schema sets the same values).
-REGIME_DEFAULTS = {"n_phi_regime": 1000.0, "val_active_min": 300.0, "min_seeds": 5, "very_negative_b": -3.0,
+REGIME_DEFAULTS = {"n_phi_per_d": 100.0, "val_active_min": 300.0, "min_seeds": 5, "very_negative_b": -3.0,
                    "popgd_inits_min": 150, "csq_alpha_min": 2.0, "sign_biases": [-3.0, -3.5, -4.0, -5.0],
                    "sign_alphas": [1.0, 10.0]}
 
@@ -44,16 +44,19 @@ def _bound(bounds: Mapping[str, Any], key: str) -> Any:
     return bounds.get(key, REGIME_DEFAULTS[key])
 
 
-def _active_shortfalls(df: pd.DataFrame, need: float, what: str = "n Phi(b)") -> list[str]:
-    """One shortfall naming the point with the fewest expected active rows, if any point has < need."""
+def _active_shortfalls(df: pd.DataFrame, per_d: float, what: str = "n Phi(b)") -> list[str]:
+    """One shortfall naming the point with the fewest expected active rows per input dimension, if any point
+    has n Phi(b) < per_d * d (the direction's error, and with it L/OPT - 1, grows like d / (n Phi(b)))."""
     if df.empty or "n_phi" not in df.columns:
         return [f"no rows with {what}"]
+    need = per_d * (df["d"].astype(float) if "d" in df.columns else 10.0)
     low = df[df["n_phi"] < need * 0.999]
     if low.empty:
         return []
-    worst = low.loc[low["n_phi"].idxmin()]
-    return [f"{what} = {worst['n_phi']:.0f} < {need:g} at b={worst['b']:g} ({low['b'].nunique()} of "
-            f"{df['b'].nunique()} biases short)"]
+    worst = low.loc[(low["n_phi"] / need[low.index]).idxmin()]
+    dd = int(worst["d"]) if "d" in low.columns else 10
+    return [f"{what} = {worst['n_phi']:.0f} < {per_d * dd:g} ({per_d:g} x d) at b={worst['b']:g}, d={dd} "
+            f"({len(low.drop_duplicates(['b', 'd'] if 'd' in low.columns else ['b']))} point(s) short)"]
 
 
 def _val_shortfalls(df: pd.DataFrame, need: float) -> list[str]:
@@ -226,13 +229,13 @@ def sq_beats_gd_on_csq(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, 
 
 
 def regime_constant_factor(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any]) -> list[str]:
-    """sq/alg1 at every b: n Phi(b) >= n_phi_regime, held-out active rows >= val_active_min, converged,
+    """sq/alg1 at every b: n Phi(b) >= n_phi_per_d x d, held-out active rows >= val_active_min, converged,
     >= min_seeds, and the sweep reaches b <= very_negative_b."""
     df = tables["bias_sweep"]
     sub = df[df["learner"].isin(["sq", "alg1"])]
     if sub.empty:
         return ["neither sq nor alg1 ran"]
-    out = _active_shortfalls(sub, float(_bound(bounds, "n_phi_regime")))
+    out = _active_shortfalls(sub, float(_bound(bounds, "n_phi_per_d")))
     out += _val_shortfalls(sub, float(_bound(bounds, "val_active_min")))
     out += convergence_shortfalls(sub, ["sq", "alg1"])
     out += _seed_shortfalls(sub, ["learner", "family", "b"], bounds)
@@ -282,14 +285,14 @@ def regime_gd_csq(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any])
 
 
 def regime_sq_beats_gd_csq(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any]) -> list[str]:
-    """Both learners converged, alpha >= csq_alpha_min, n Phi(b) >= n_phi_regime (sq needs active rows to find
+    """Both learners converged, alpha >= csq_alpha_min, n Phi(b) >= n_phi_per_d x d (sq needs active rows to find
     v at all: with ~3 active rows every learner returns the zero function), >= min_seeds."""
     df = tables["csq"]
     adv = df[(df["family"] == "hermite_truncated") & df["learner"].isin(["gd", "sq"])]
     if adv.empty:
         return ["gd and sq did not run on the CSQ instance"]
     out = _csq_alpha_shortfalls(df, bounds)
-    out += _active_shortfalls(adv, float(_bound(bounds, "n_phi_regime")))
+    out += _active_shortfalls(adv, float(_bound(bounds, "n_phi_per_d")))
     out += convergence_shortfalls(adv, ["gd", "sq"])
     out += _seed_shortfalls(adv, ["learner", "b", "d"], bounds)
     return out
@@ -324,7 +327,7 @@ def regime_pca(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any]) ->
 
 
 def regime_sq_vs_n(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any]) -> list[str]:
-    """n Phi(b) spans at least 3x and reaches n_phi_regime, sq converged, >= min_seeds per n."""
+    """n Phi(b) spans at least 3x and reaches n_phi_per_d x d, sq converged, >= min_seeds per n."""
     df = tables["sq_vs_n"]
     if "n_phi" not in df.columns:
         return ["no n_phi column"]
@@ -332,7 +335,7 @@ def regime_sq_vs_n(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any]
     lo, hi = float(df["n_phi"].min()), float(df["n_phi"].max())
     if hi < 3 * lo:
         out.append(f"n Phi(b) spans {lo:.0f}..{hi:.0f} (< 3x)")
-    need = float(_bound(bounds, "n_phi_regime"))
+    need = float(_bound(bounds, "n_phi_per_d")) * float(df["d"].max() if "d" in df.columns else 10)
     if hi < need * 0.999:
         out.append(f"largest n Phi(b) = {hi:.0f} < {need:g}")
     out += convergence_shortfalls(df, ["sq"]) if "learner" in df.columns else []
@@ -405,7 +408,7 @@ CLAIMS = (
           "At finite n, L/OPT - 1 ~ C d / (n Phi(b)) (the direction's overlap; issue 15's pilots).",
           ("bias_sweep",), "geometric-mean L/OPT (t-interval on logs) < bounds.ratio_max at every (learner, family, b)",
           sq_constant_factor,
-          regime=Regime("n Phi(b) >= bounds.n_phi_regime at every b; held-out active rows >= bounds.val_active_min; "
+          regime=Regime("n Phi(b) >= bounds.n_phi_per_d x d at every b; held-out active rows >= bounds.val_active_min; "
                         "every sq/alg1 fit converged; >= bounds.min_seeds seeds; sweep reaches b <= "
                         "bounds.very_negative_b", regime_constant_factor)),
     Claim(f"{PAPER}.gd_fails_eq4", PAPER,
@@ -450,13 +453,13 @@ CLAIMS = (
           "At very negative b the SQ algorithm's L/OPT falls as n grows (the eps term of O(OPT) + eps shrinks).",
           "Theorem 1: poly(d, 1/eps) samples suffice for alpha OPT + eps.",
           ("sq_vs_n",), "slope of log(L/OPT) on log n < 0", sq_improves_with_n,
-          regime=Regime("n Phi(b) spans >= 3x and reaches bounds.n_phi_regime; sq converged; >= bounds.min_seeds "
+          regime=Regime("n Phi(b) spans >= 3x and reaches bounds.n_phi_per_d x d; sq converged; >= bounds.min_seeds "
                         "seeds per n", regime_sq_vs_n)),
     Claim(f"{PAPER}.sq_beats_gd_csq", PAPER,
           "On the CSQ instance the SQ algorithm reaches a lower loss than gradient descent.",
           "Theorems 1 and 2 together: SQ reaches O(OPT), CSQ (GD) cannot (asymptotically).",
           ("csq",), "L_gd / L_sq > 1 at every (b, d)", sq_beats_gd_on_csq,
-          regime=Regime("CSQ alpha >= bounds.csq_alpha_min; n Phi(b) >= bounds.n_phi_regime; gd and sq "
+          regime=Regime("CSQ alpha >= bounds.csq_alpha_min; n Phi(b) >= bounds.n_phi_per_d x d; gd and sq "
                         "converged; >= bounds.min_seeds seeds", regime_sq_beats_gd_csq)),
     Claim(f"{PAPER}.exy_sign", PAPER,
           "On eq. (4) the correlation E[y <v, x>] that a gradient step from w ~ 0 reads is positive at moderate "
