@@ -182,3 +182,42 @@ def test_exy_sign_passes_fails_and_regime():
 
 def test_every_claim_declares_a_regime():
     assert all(c.regime is not None for c in C.CLAIMS)
+
+
+def test_true_guess_diagnostic_scores_the_candidate_at_the_true_guess():
+    from depth2.core.single_index import exact_loss, optimal_loss
+    from depth2.papers.guo2025.metrics import _true_guess_ratio
+
+    fam = get_family("guo2025.realizable")
+    v = np.array([0.6, 0.8, 0.0])
+    t = fam.population({"b": -2.0, "kappa": 0.01}, {"v": v})
+    opt = optimal_loss(t)
+    off = np.array([0.0, 0.0, 1.0])
+    info = {"guess_w": [off.tolist(), v.tolist(), (-v).tolist(), v.tolist()], "guess_beta": [1.0, 1.0, 1.0, 2.0],
+            "guess_gamma": [-2.0, -2.0, -2.0, -2.0]}
+    # the true guess (beta 1, gamma -2) has three directions (both signs and an unrelated one): the best counts
+    assert _true_guess_ratio(t, info, -2.0, opt) == pytest.approx(exact_loss(t, v, -2.0) / opt)
+    assert _true_guess_ratio(t, info, -2.0, opt) < 1.01
+    info["guess_w"][1] = off.tolist()
+    info["guess_w"][2] = off.tolist()
+    assert _true_guess_ratio(t, info, -2.0, opt) > 10  # a wrong direction at the true guess: direction error
+    assert np.isnan(_true_guess_ratio(t, {}, -2.0, opt))
+
+
+def test_experiments_label_alpha_and_active_rows():
+    from pathlib import Path
+
+    import yaml
+
+    from depth2.config import validate
+    from depth2.papers.guo2025.experiments import experiments
+
+    cfg = validate(yaml.safe_load((Path(__file__).parents[1] / "config" / "config.yaml").read_text()))
+    ex = {e.name: e for e in experiments(cfg["guo2025"], cfg)}
+    csq = [p for p in ex["csq"].points if p.labels["family"] == "hermite_truncated"]
+    assert csq and all(p.labels["alpha"] == 10.0 and p.params["alpha"] == 10.0 for p in csq)
+    assert all(p.n * Phi(p.labels["b"]) >= 1000 for p in csq)
+    sweep = ex["bias_sweep"].points
+    assert all(p.n * Phi(p.labels["b"]) >= 2999 for p in sweep)
+    k = sorted(p.labels["n_phi"] for p in ex["sq_vs_n"].points)
+    assert k[-1] >= 3 * k[0]
