@@ -42,6 +42,7 @@ def test_gd_pop_tiny_budget_is_unconverged_and_full_run_converged():
     assert full.info["converged"] is True and full.info["steps"] < 20_000
     t = population_of(S)
     assert float(full.params["w"] @ t.v) > 0.9  # it converged to the planted ReLU, not only stopped
+    assert 0 < full.info["escape_step"] <= full.info["steps"] and tiny.info["escape_step"] == -1
 
 
 def test_sq_pgd_tiny_budget_is_unconverged_and_full_run_converged():

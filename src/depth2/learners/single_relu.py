@@ -207,7 +207,9 @@ def population_gd(
     non-negative (a sign flip of the orthogonal part is a reflection). A candidate stops when its relative
     loss decrease over one step falls to ``tol``, its gradient norm to ``grad_tol``, or the line search finds
     no decrease (stationary to line-search precision); the others go on, up to ``max_steps``.
-    Returns final (a, c, beta), the final losses and one convergence record per candidate.
+    Returns final (a, c, beta), the final losses and one convergence record per candidate, with its
+    ``escape_step``: the first step at which its loss fell to half its initial loss (-1: never), the escape
+    time from the trivial solution near which every run starts.
     """
     a, c, beta = (np.array(v, dtype=float) for v in (a, c, beta))
     K = a.shape[0]
@@ -216,6 +218,8 @@ def population_gd(
     active = np.ones(K, dtype=bool)
     by_test = np.zeros(K, dtype=bool)
     steps = np.zeros(K, dtype=np.int64)
+    L0 = L.copy()
+    escape = np.full(K, -1, dtype=np.int64)  # first step with loss <= half the initial loss (-1: never)
     rel = np.full(K, np.nan)
     gnorm = np.full(K, np.nan)
     for _ in range(int(max_steps)):
@@ -248,6 +252,8 @@ def population_gd(
             rel[acc] = (L[acc] - tL[ok]) / np.maximum(np.abs(L[acc]), 1e-300)
             a[acc], c[acc], beta[acc], L[acc] = ta[ok], tc[ok], tb[ok], tL[ok]
             steps[acc] += 1
+            first = acc[(escape[acc] < 0) & (L[acc] <= 0.5 * L0[acc])]
+            escape[first] = steps[first]
             done[todo[ok]] = True
             st[todo[~ok]] *= 0.5
         step[idx] = np.where(done, 2.0 * st, st)
@@ -256,10 +262,10 @@ def population_gd(
         for j in (stuck, small):
             by_test[j] = True
             active[j] = False
-    records = [convergence(steps=int(steps[k]), max_steps=max(int(max_steps), 1),
-                           rel_decrease=None if np.isnan(rel[k]) else float(rel[k]), tol=tol,
-                           grad_norm=None if np.isnan(gnorm[k]) else float(gnorm[k]), grad_tol=grad_tol,
-                           stopped_by_test=bool(by_test[k])) for k in range(K)]
+    records = [{**convergence(steps=int(steps[k]), max_steps=max(int(max_steps), 1),
+                              rel_decrease=None if np.isnan(rel[k]) else float(rel[k]), tol=tol,
+                              grad_norm=None if np.isnan(gnorm[k]) else float(gnorm[k]), grad_tol=grad_tol,
+                              stopped_by_test=bool(by_test[k])), "escape_step": int(escape[k])} for k in range(K)]
     return a, c, beta, L, records
 
 

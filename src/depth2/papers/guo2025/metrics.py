@@ -58,6 +58,8 @@ def evaluate(dataset: Any, fits: Sequence[Fit], bounds: Mapping[str, Any]) -> pd
                      "overlap": overlap, "abs_overlap": abs(overlap), "norm": norm, "bias_hat": b,
                      "success": bool(ratio <= success_ratio), "escaped": bool(loss <= escape * zero),
                      "initial_overlap": float(fit.info.get("initial_overlap", np.nan)),
+                     "escape_step": float(fit.info["escape_step"]) if fit.info.get("escape_step", -1) >= 0
+                     else np.nan,
                      "n_phi_val": float(val_rows) * phi_b if val_rows is not None else np.nan,
                      "oracle_ratio": oracle, "selection_excess": ratio / oracle if np.isfinite(oracle) else np.nan})
     return pd.DataFrame(rows)
