@@ -254,7 +254,7 @@ def gd_relu_per_evaluation(X: np.ndarray, y: np.ndarray, w0: np.ndarray, steps: 
     single_relu.relu = counting_relu
     try:
         t0 = time.perf_counter()
-        _, _, curve = single_relu.gd_relu(X, y, w0, 0.0, max_steps=steps)
+        _, _, curve, _ = single_relu.gd_relu(X, y, w0, 0.0, max_steps=steps)
         elapsed = time.perf_counter() - t0
     finally:
         single_relu.relu = original

@@ -138,3 +138,11 @@ def optimal_loss(target: SingleIndexTarget, starts: int = 6) -> float:
         res = minimize(obj, x0, method="Nelder-Mead", options={"xatol": 1e-7, "fatol": 1e-14, "maxiter": 2000})
         best = min(best, float(res.fun))
     return best
+
+
+def direction_correlation(target: SingleIndexTarget) -> float:
+    """``E[y <v, x>] = E[z f(z)]`` (the noise is independent and centred): the component along ``v`` of
+    ``E[x y]``, the correlation that a gradient step from ``w ~ 0`` reads. Exact 1-D quadrature cut at the
+    target's breakpoints."""
+    z, wq = gauss_legendre_grid(target.breakpoints)
+    return float(np.sum(wq * z * target.f(z)))

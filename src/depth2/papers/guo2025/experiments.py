@@ -23,16 +23,21 @@ def sample_size(b: float, cfg: Mapping[str, Any]) -> int:
     return int(min(max(n, int(cfg["n_min"])), int(cfg["n_max"])))
 
 
-def _family_params(family: str, b: float, cfg: Mapping[str, Any]) -> dict:
+def _family_params(family: str, b: float, cfg: Mapping[str, Any], alpha: float | None = None) -> dict:
     if family == "realizable":
         return {"b": float(b), "kappa": float(cfg["kappa"])}
-    return {"b": float(b), "alpha": float(cfg["alpha"])}
+    return {"b": float(b), "alpha": float(cfg["alpha"] if alpha is None else alpha)}
 
 
-def _point(family: str, b: float, rows: int, d: int, reps: int, learners, cfg, **extra: Any) -> Point:
+def _point(family: str, b: float, rows: int, d: int, reps: int, learners, cfg, alpha: float | None = None,
+           **extra: Any) -> Point:
+    """One grid point. ``alpha`` overrides the paper-wide alpha (the CSQ experiments run at their own alpha,
+    labelled so; the realizable control has no alpha)."""
     labels = {"family": family, "b": float(b), "d": int(d), **extra}
+    if alpha is not None:
+        labels["alpha"] = float(alpha)
     return Point(labels=labels, family=FAMILY[family], n=int(rows), d=int(d), replicates=int(reps),
-                 params=_family_params(family, b, cfg), learners=tuple(learners))
+                 params=_family_params(family, b, cfg, alpha), learners=tuple(learners))
 
 
 def learner_params(cfg: Mapping[str, Any]) -> dict[str, dict]:
@@ -59,8 +64,8 @@ def experiments(cfg: Mapping[str, Any], root: Mapping[str, Any]) -> list[Experim
 
     e = ex["population_gd"]
     add("population_gd", "Exact population GD: success over random initializations against d",
-        [_point(f, b, 1, dd, e["inits"], ["gd_pop"], cfg) for f in e["families"] for b in e["biases"]
-         for dd in e["dims"]])
+        [_point(f, b, 1, dd, e["inits"], ["gd_pop"], cfg, alpha=float(e["alpha"])) for f in e["families"]
+         for b in e["biases"] for dd in e["dims"]])
 
     e = ex["pca_overlap"]
     add("pca_overlap", "Thresholded-PCA overlap against n Phi(b)",
@@ -68,11 +73,12 @@ def experiments(cfg: Mapping[str, Any], root: Mapping[str, Any]) -> list[Experim
          for f in e["families"] for b in e["biases"] for k in e["n_phi"]])
 
     e = ex["sq_vs_n"]
-    add("sq_vs_n", "SQ algorithm's L/OPT against n at a very negative bias",
-        [_point(f, e["bias"], n, d, reps, ["sq"], cfg, n=int(n)) for f in e["families"] for n in e["n"]])
+    add("sq_vs_n", "SQ algorithm's L/OPT against n Phi(b) at a very negative bias",
+        [_point(f, e["bias"], max(int(math.ceil(k / float(Phi(e["bias"])))), 1000), d, reps, ["sq"], cfg,
+                n_phi=int(k)) for f in e["families"] for k in e["n_phi"]])
 
     e = ex["csq"]
     add("csq", "GD against SQ on the Hermite-truncated CSQ instance and the realizable control",
-        [_point(f, b, int(e["n"]), dd, reps, e["learners"], cfg) for f in ("hermite_truncated", "realizable")
-         for b in e["biases"] for dd in e["dims"]])
+        [_point(f, b, int(e["n"]), dd, reps, e["learners"], cfg, alpha=float(e["alpha"]))
+         for f in ("hermite_truncated", "realizable") for b in e["biases"] for dd in e["dims"]])
     return out

@@ -44,8 +44,9 @@ def population_gd(tables: Mapping[str, pd.DataFrame], fig) -> None:
     biases = sorted(set(df["b"]), reverse=True)
     grid = fig.subplots(2, len(biases), squeeze=False)
     axes, scatter = grid[0], grid[1]
+    fams = [f for f in ("hermite_truncated", "eq4", "realizable") if f in set(df["family"])]
     for ax, b in zip(scatter, biases, strict=True):
-        for fam, marker in (("eq4", "o"), ("realizable", "x")):
+        for fam, marker in zip(fams, ("o", "s", "x"), strict=False):
             sub = df[(df["b"] == b) & (df["family"] == fam)]
             ax.scatter(sub["initial_overlap"], sub["ratio"], s=12, marker=marker, color=color(fam),
                        label=FAMILY_LABEL[fam])
@@ -54,7 +55,7 @@ def population_gd(tables: Mapping[str, pd.DataFrame], fig) -> None:
         ax.set_title(f"b = {b:g}: final L/OPT of each init")
     scatter[0].set_ylabel("final exact L/OPT")
     for ax, b in zip(axes, biases, strict=True):
-        for fam in ("eq4", "realizable"):
+        for fam in fams:
             sub = df[(df["b"] == b) & (df["family"] == fam)]
             if sub.empty:
                 continue
@@ -69,14 +70,14 @@ def population_gd(tables: Mapping[str, pd.DataFrame], fig) -> None:
     axes[-1].legend(loc="best")
 
 
-def pca_overlap(tables: Mapping[str, pd.DataFrame], fig) -> None:
+def pca_overlap(tables: Mapping[str, pd.DataFrame], fig, overlap_min: float = 0.9) -> None:
     df = tables["pca_overlap"]
     ax = fig.subplots(1, 1)
     df = df.assign(gap=(1.0 - df["abs_overlap"]).clip(lower=1e-12))
     for (fam, b), sub in df.groupby(["family", "b"], sort=True):
         s = summarize(sub, ["n_phi"], "gap", log=True)
         line_with_interval(ax, s["n_phi"], s["mean"], s["lo"], s["hi"], label=f"{FAMILY_LABEL[fam]}, b = {b:g}")
-    ax.axhline(0.01, color="k", lw=0.8, ls="--", label="overlap 0.99")
+    ax.axhline(1.0 - overlap_min, color="k", lw=0.8, ls="--", label=f"overlap {overlap_min:g} (Thm 7's warm start)")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("n Phi(b)  (expected number of rows with <v, x> > -b)")
@@ -87,12 +88,13 @@ def pca_overlap(tables: Mapping[str, pd.DataFrame], fig) -> None:
 def sq_vs_n(tables: Mapping[str, pd.DataFrame], fig) -> None:
     df = tables["sq_vs_n"]
     ax = fig.subplots(1, 1)
+    x = "n_phi" if "n_phi" in df.columns else "n"
     for fam, sub in df.groupby("family", sort=True):
-        s = summarize(sub, ["n"], "ratio", log=True)
-        line_with_interval(ax, s["n"], s["mean"], s["lo"], s["hi"], label=FAMILY_LABEL[fam], color=color(fam))
+        s = summarize(sub, [x], "ratio", log=True)
+        line_with_interval(ax, s[x], s["mean"], s["lo"], s["hi"], label=FAMILY_LABEL[fam], color=color(fam))
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel("samples n")
+    ax.set_xlabel("n Phi(b)  (expected active rows; n = n Phi(b) / Phi(b))" if x == "n_phi" else "samples n")
     ax.set_ylabel("SQ algorithm: exact loss / OPT")
     ax.set_title(f"b = {df['b'].iloc[0]:g}" if len(df) else "")
     ax.legend(loc="best")

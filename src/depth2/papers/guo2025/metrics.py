@@ -50,9 +50,35 @@ def evaluate(dataset: Any, fits: Sequence[Fit], bounds: Mapping[str, Any]) -> pd
         norm = float(np.linalg.norm(w))
         overlap = float(w @ target.v) / norm if norm > 0 else 0.0
         ratio = loss / opt
+        oracle = _true_guess_ratio(target, fit.info, float(spec.params["b"]), opt)
+        phi_b = float(Phi(spec.params["b"]))
+        val_rows = fit.info.get("validation_rows")
         rows.append({**dataset.labels, "n": spec.n, "n_phi": spec.n * float(Phi(spec.params["b"])),
                      "replicate": r, "loss": loss, "opt": opt, "ratio": ratio, "zero_ratio": zero / opt,
                      "overlap": overlap, "abs_overlap": abs(overlap), "norm": norm, "bias_hat": b,
                      "success": bool(ratio <= success_ratio), "escaped": bool(loss <= escape * zero),
-                     "initial_overlap": float(fit.info.get("initial_overlap", np.nan))})
+                     "initial_overlap": float(fit.info.get("initial_overlap", np.nan)),
+                     "escape_step": float(fit.info["escape_step"]) if fit.info.get("escape_step", -1) >= 0
+                     else np.nan,
+                     "n_phi_val": float(val_rows) * phi_b if val_rows is not None else np.nan,
+                     "oracle_ratio": oracle, "selection_excess": ratio / oracle if np.isfinite(oracle) else np.nan})
     return pd.DataFrame(rows)
+
+
+def _true_guess_ratio(target: Any, info: Mapping[str, Any], b: float, opt: float) -> float:
+    """The direction/selection diagnostic of the SQ learners: exact L/OPT of the candidate at the true guess
+    (beta = |v| = 1, gamma nearest b; the better of its two PCA signs), from the last PGD direction of every
+    guess that the fit records (``guess_w``). ``ratio / oracle_ratio`` is then the excess that held-out
+    selection adds to the direction's own error (< 1 when selection picked an earlier iterate or another
+    guess that happens to be better). NaN for learners without the record."""
+    if "guess_w" not in info:
+        return float("nan")
+    W = np.asarray(info["guess_w"], dtype=float)
+    betas, gammas = np.asarray(info["guess_beta"], dtype=float), np.asarray(info["guess_gamma"], dtype=float)
+    if W.size == 0:
+        return float("nan")
+    beta = betas[np.argmin(np.abs(betas - 1.0))]
+    at = np.flatnonzero(betas == beta)
+    gamma = gammas[at][np.argmin(np.abs(gammas[at] - b))]
+    pick = at[gammas[at] == gamma]
+    return min(exact_loss(target, beta * W[k], float(gamma)) for k in pick) / opt

@@ -1,0 +1,223 @@
+"""guo2025 regimes (a table in its regime and one out of it, for every claim) and the redesigned predicates
+(each on tables where it must pass and where it must fail)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from depth2.claims import INCONCLUSIVE, NOT_SUPPORTED, SUPPORTED
+from depth2.core.data import get_family
+from depth2.core.gaussian import Phi, phi
+from depth2.core.single_index import direction_correlation
+from depth2.papers.guo2025 import claims as C
+from depth2.papers.guo2025.data import eq4_opt_nominal
+
+BOUNDS = {"ratio_max": 10.0, "success_ratio": 2.0, "escape_fraction": 0.5, "overlap_min": 0.9,
+          "overlap_n_phi": 300.0, "n_phi_per_d": 100.0, "val_active_min": 300.0, "min_seeds": 5,
+          "very_negative_b": -3.0, "popgd_inits_min": 150, "csq_alpha_min": 2.0,
+          "sign_biases": [-3.0, -3.5, -4.0, -5.0], "sign_alphas": [1.0, 10.0]}
+
+
+def _claim(name: str):
+    return next(c for c in C.CLAIMS if c.id == f"guo2025.{name}")
+
+
+def _sweep(n_phi: float = 3000.0, seeds: int = 5, converged: bool = True, bmin: float = -3.0,
+           val_frac: float = 0.3) -> pd.DataFrame:
+    rows = []
+    for fam in ("eq4", "realizable"):
+        for b in (0.0, bmin):
+            for r in range(seeds):
+                for ln, ratio in (("sq", 3.0 + 0.1 * r), ("alg1", 3.0 + 0.1 * r), ("gd", 1.1 if fam == "realizable"
+                                                                                   else 50.0 + r)):
+                    rows.append({"learner": ln, "family": fam, "b": b, "d": 10, "replicate": r, "ratio": ratio,
+                                 "n_phi": n_phi, "n_phi_val": n_phi * val_frac if ln != "gd" else np.nan,
+                                 "point": f"{fam}_{b}", "converged": converged, "steps": 10, "max_steps": 10,
+                                 "rel_decrease": 0.5})
+    df = pd.DataFrame(rows)
+    df["converged"] = df["converged"].astype("boolean")
+    return df
+
+
+def test_constant_factor_regime_in_and_out():
+    c = _claim("sq_constant_factor")
+    assert C.regime_constant_factor({"bias_sweep": _sweep()}, BOUNDS) == []
+    ev, cell = c.evaluate({"bias_sweep": _sweep()}, BOUNDS)
+    assert cell == "in" and ev.verdict == SUPPORTED
+    out = C.regime_constant_factor({"bias_sweep": _sweep(n_phi=95.0)}, BOUNDS)
+    assert any("n Phi(b) = 95 < 1000 (100 x d) at b=0, d=10" in s for s in out)
+    assert any("held-out active rows" in s for s in out)
+    assert any("unconverged" in s for s in C.regime_constant_factor({"bias_sweep": _sweep(converged=False)},
+                                                                    BOUNDS))
+    assert any("seeds" in s for s in C.regime_constant_factor({"bias_sweep": _sweep(seeds=3)}, BOUNDS))
+    assert any("most negative b" in s for s in C.regime_constant_factor({"bias_sweep": _sweep(bmin=-2.0)}, BOUNDS))
+    ev, cell = c.evaluate({"bias_sweep": _sweep(n_phi=95.0)}, BOUNDS)
+    assert cell.startswith("out:") and ev.verdict == INCONCLUSIVE and "would say supported" in ev.reason
+
+
+def test_gd_eq4_regime_in_and_out():
+    assert C.regime_gd_eq4({"bias_sweep": _sweep()}, BOUNDS) == []
+    out = C.regime_gd_eq4({"bias_sweep": _sweep(converged=False, bmin=-2.0)}, BOUNDS)
+    assert any("gd:" in s and "unconverged" in s for s in out) and any("most negative b" in s for s in out)
+    ev, _ = _claim("gd_fails_eq4").evaluate({"bias_sweep": _sweep()}, BOUNDS)
+    assert ev.verdict == SUPPORTED
+
+
+def _csq(alpha: float = 10.0, n_phi: float = 1012.0, seeds: int = 5, gd_adv: float = 50.0) -> pd.DataFrame:
+    rows = []
+    for fam in ("hermite_truncated", "realizable"):
+        for r in range(seeds):
+            for ln, ratio in (("gd", gd_adv * (1 + 0.02 * r) if fam == "hermite_truncated" else 1.1),
+                              ("sq", 3.0 + 0.1 * r)):
+                rows.append({"learner": ln, "family": fam, "b": -3.0, "d": 10, "replicate": r, "ratio": ratio,
+                             "alpha": alpha, "n_phi": n_phi, "point": fam, "converged": True})
+    df = pd.DataFrame(rows)
+    df["converged"] = df["converged"].astype("boolean")
+    return df
+
+
+def test_csq_regimes_in_and_out():
+    assert C.regime_gd_csq({"csq": _csq()}, BOUNDS) == []
+    assert C.regime_sq_beats_gd_csq({"csq": _csq()}, BOUNDS) == []
+    out = C.regime_gd_csq({"csq": _csq(alpha=1.0)}, BOUNDS)
+    assert out and "alpha = 1 < 2" in out[0] and "+0.00 eps" in out[0]
+    out = C.regime_sq_beats_gd_csq({"csq": _csq(n_phi=3.0, seeds=3)}, BOUNDS)
+    assert any("n Phi(b) = 3 < 1000" in s for s in out) and any("seeds" in s for s in out)
+    wide = _csq().assign(d=50)  # 1012 active rows are 20 per dimension at d = 50: out
+    assert any("< 5000 (100 x d)" in s for s in C.regime_sq_beats_gd_csq({"csq": wide}, BOUNDS))
+    ev, cell = _claim("sq_beats_gd_csq").evaluate({"csq": _csq()}, BOUNDS)
+    assert cell == "in" and ev.verdict == SUPPORTED
+    ev, cell = _claim("sq_beats_gd_csq").evaluate({"csq": _csq(gd_adv=1.0)}, BOUNDS)
+    assert cell == "in" and ev.verdict == NOT_SUPPORTED
+
+
+def _popgd(adv: str, p_adv: tuple[float, float], p_ctl: tuple[float, float], n: int = 200,
+           dims: tuple[int, int] = (10, 10000)) -> pd.DataFrame:
+    rows = []
+    for fam, ps in ((adv, p_adv), ("realizable", p_ctl)):
+        for d, p in zip(dims, ps, strict=True):
+            k = int(round(p * n))
+            rows += [{"learner": "gd_pop", "family": fam, "b": -3.0, "d": d, "replicate": i, "escaped": i < k,
+                      "converged": True, "point": f"{fam}_{d}"} for i in range(n)]
+    df = pd.DataFrame(rows)
+    df["converged"] = df["converged"].astype("boolean")
+    return df
+
+
+def test_popgd_regime_and_adversarial_family():
+    good = _popgd("hermite_truncated", (0.6, 0.1), (0.6, 0.6))
+    assert C.regime_popgd({"population_gd": good}, BOUNDS) == []
+    assert C.popgd_dimension({"population_gd": good}, BOUNDS).verdict == SUPPORTED
+    assert "hermite_truncated" in C.popgd_dimension({"population_gd": good}, BOUNDS).observed
+    bad = _popgd("hermite_truncated", (0.6, 0.6), (0.6, 0.1))
+    assert C.popgd_dimension({"population_gd": bad}, BOUNDS).verdict == NOT_SUPPORTED
+    out = C.regime_popgd({"population_gd": _popgd("eq4", (0.5, 0.5), (0.5, 0.5), n=8, dims=(10, 100))}, BOUNDS)
+    assert any("8 < 150 inits" in s for s in out) and any("< 100x" in s for s in out)
+    moving = good.copy()
+    moving["converged"] = moving["converged"].mask(moving["escaped"], False)  # escaped runs still descending
+    assert C.regime_popgd({"population_gd": moving}, BOUNDS) == []
+    moving.loc[~moving["escaped"], "converged"] = False  # a stuck run stopped by the budget: out
+    assert any("not escaped and gd_pop" in s for s in C.regime_popgd({"population_gd": moving}, BOUNDS))
+
+
+def _pca(n_phi: float, b: float = -3.0, seeds: int = 5, overlap: float = 0.99) -> pd.DataFrame:
+    return pd.DataFrame({"family": "eq4", "b": b, "n_phi": n_phi, "replicate": range(seeds),
+                         "abs_overlap": [overlap + 0.001 * r for r in range(seeds)]})
+
+
+def test_pca_regime_in_and_out():
+    assert C.regime_pca({"pca_overlap": _pca(1000.0)}, BOUNDS) == []
+    assert C.regime_pca({"pca_overlap": _pca(100.0)}, BOUNDS)[0].startswith("no point with n Phi(b) >= 300")
+    assert C.regime_pca({"pca_overlap": _pca(1000.0, b=-2.0)}, BOUNDS)
+    assert C.pca_overlap({"pca_overlap": _pca(1000.0)}, BOUNDS).verdict == SUPPORTED
+    assert C.pca_overlap({"pca_overlap": _pca(1000.0, overlap=0.5)}, BOUNDS).verdict == NOT_SUPPORTED
+
+
+def _sqn(n_phis: tuple[float, ...], seeds: int = 5) -> pd.DataFrame:
+    rows = [{"learner": "sq", "family": "eq4", "b": -3.0, "n": int(k / Phi(-3.0)), "n_phi": k, "replicate": r,
+             "ratio": 1 + 3000 / k + 0.01 * r, "converged": True} for k in n_phis for r in range(seeds)]
+    df = pd.DataFrame(rows)
+    df["converged"] = df["converged"].astype("boolean")
+    return df
+
+
+def test_sq_vs_n_regime_in_and_out():
+    assert C.regime_sq_vs_n({"sq_vs_n": _sqn((300.0, 1000.0, 3000.0))}, BOUNDS) == []
+    out = C.regime_sq_vs_n({"sq_vs_n": _sqn((300.0, 500.0), seeds=2)}, BOUNDS)
+    assert any("< 3x" in s for s in out) and any("largest n Phi(b) = 500 < 1000" in s for s in out)
+    assert any("seeds" in s for s in out)
+
+
+def test_exact_direction_correlation_matches_closed_form_and_monte_carlo():
+    fam = get_family("guo2025.eq4")
+    for b, alpha in ((-3.0, 1.0), (-4.0, 1.0), (-5.0, 10.0), (-1.0, 1.0)):
+        t = fam.population({"b": b, "alpha": alpha}, {"v": np.array([1.0, 0.0])})
+        closed = float(Phi(b)) - math.sqrt(2 * eq4_opt_nominal(b, alpha)) * float(phi(0.0))
+        assert direction_correlation(t) == pytest.approx(closed, rel=1e-9, abs=1e-15)
+    # brute force: Monte Carlo at b = -1 where the correlation is large
+    rng = np.random.default_rng(0)
+    t = fam.population({"b": -1.0, "alpha": 1.0}, {"v": np.array([1.0, 0.0])})
+    z = rng.standard_normal(4_000_000)
+    mc = z * t.f(z)
+    assert abs(mc.mean() - direction_correlation(t)) < 4 * mc.std() / math.sqrt(z.size)
+
+
+def test_exy_sign_passes_fails_and_regime():
+    sweep = {"bias_sweep": _sweep()}
+    assert C.exy_sign(sweep, BOUNDS).verdict == SUPPORTED  # alpha = 1: negative from b = -4; alpha = 10 from -5
+    assert "+0.47 at b=0" in C.exy_sign(sweep, BOUNDS).observed  # the sweep's own biases are included
+    shallow = {**BOUNDS, "sign_biases": [-3.0, -3.5]}
+    assert C.exy_sign(sweep, shallow).verdict == NOT_SUPPORTED  # never negative on that grid
+    assert C.regime_exy(sweep, shallow) == ["most negative b = -3.5 > -4"]
+    assert C.regime_exy(sweep, BOUNDS) == []
+    ev, cell = _claim("exy_sign").evaluate(sweep, BOUNDS)
+    assert cell == "in" and ev.seeds == "exact (no sampling)"
+    ev, cell = _claim("exy_sign").evaluate(sweep, shallow)
+    assert ev.verdict == INCONCLUSIVE and cell.startswith("out:")
+
+
+def test_every_claim_declares_a_regime():
+    assert all(c.regime is not None for c in C.CLAIMS)
+
+
+def test_true_guess_diagnostic_scores_the_candidate_at_the_true_guess():
+    from depth2.core.single_index import exact_loss, optimal_loss
+    from depth2.papers.guo2025.metrics import _true_guess_ratio
+
+    fam = get_family("guo2025.realizable")
+    v = np.array([0.6, 0.8, 0.0])
+    t = fam.population({"b": -2.0, "kappa": 0.01}, {"v": v})
+    opt = optimal_loss(t)
+    off = np.array([0.0, 0.0, 1.0])
+    info = {"guess_w": [off.tolist(), v.tolist(), (-v).tolist(), v.tolist()], "guess_beta": [1.0, 1.0, 1.0, 2.0],
+            "guess_gamma": [-2.0, -2.0, -2.0, -2.0]}
+    # the true guess (beta 1, gamma -2) has three directions (both signs and an unrelated one): the best counts
+    assert _true_guess_ratio(t, info, -2.0, opt) == pytest.approx(exact_loss(t, v, -2.0) / opt)
+    assert _true_guess_ratio(t, info, -2.0, opt) < 1.01
+    info["guess_w"][1] = off.tolist()
+    info["guess_w"][2] = off.tolist()
+    assert _true_guess_ratio(t, info, -2.0, opt) > 10  # a wrong direction at the true guess: direction error
+    assert np.isnan(_true_guess_ratio(t, {}, -2.0, opt))
+
+
+def test_experiments_label_alpha_and_active_rows():
+    from pathlib import Path
+
+    import yaml
+
+    from depth2.config import validate
+    from depth2.papers.guo2025.experiments import experiments
+
+    cfg = validate(yaml.safe_load((Path(__file__).parents[1] / "config" / "config.yaml").read_text()))
+    ex = {e.name: e for e in experiments(cfg["guo2025"], cfg)}
+    csq = [p for p in ex["csq"].points if p.labels["family"] == "hermite_truncated"]
+    assert csq and all(p.labels["alpha"] == 10.0 and p.params["alpha"] == 10.0 for p in csq)
+    assert all(p.n * Phi(p.labels["b"]) >= 1000 for p in csq)
+    sweep = ex["bias_sweep"].points
+    assert all(p.n * Phi(p.labels["b"]) >= 2999 for p in sweep)
+    k = sorted(p.labels["n_phi"] for p in ex["sq_vs_n"].points)
+    assert k[-1] >= 3 * k[0]
