@@ -32,7 +32,7 @@ def small():
     X = rng.standard_normal((3000, 4))
     y = np.maximum(X @ np.array([0.5, -1.0, 0.3, 0.2]) - 0.4, 0.0) + 0.1 * rng.standard_normal(3000)
     H = HermiteMoments(X, y, residualize=True)
-    r = H._labels(X, y)
+    r = H.residual_labels()
     return H, _dense_hermite(X, r), rng
 
 
@@ -44,6 +44,24 @@ def test_operator_contractions_equal_dense_contractions(small):
     u = rng.standard_normal(4)
     assert H.t_all(u, 3) == pytest.approx(float(contract_matrix(T3, u) @ u @ u), abs=1e-10)
     assert H.t_all(u, 4) == pytest.approx(float(contract_matrix(T4, u, u) @ u @ u), abs=1e-10)
+
+
+def test_residualized_t2_and_labels_equal_their_brute_force_formulas():
+    """T2 = mean (y - T0 - <T1, x>)(x x^T - I) and y_r = y - T0 - <T1, x> - (x^T T2 x - tr T2) / 2, row by row;
+    chunked and cached (a second call returns the same labels)."""
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((5000, 3))
+    y = np.maximum(X @ np.array([0.5, -1.0, 0.3]) + 0.7, 0.0)
+    from depth2.core.data import Samples
+
+    H = HermiteMoments(Samples(5000, 3, arrays=(X, y)), residualize=True)
+    T0, T1 = y.mean(), X.T @ y / 5000
+    e = y - T0 - X @ T1
+    T2 = np.einsum("n,na,nb->ab", e, X, X) / 5000 - e.mean() * np.eye(3)
+    np.testing.assert_allclose(H.T2, T2, atol=1e-12)
+    r = y - T0 - X @ T1 - 0.5 * (np.einsum("na,ab,nb->n", X, T2, X) - np.trace(T2))
+    np.testing.assert_allclose(H.residual_labels(), r, atol=1e-12)
+    np.testing.assert_array_equal(H.residual_labels(), H.residual_labels())
 
 
 def test_projected_moments_equal_dense_projection(small):

@@ -42,6 +42,27 @@ def _normalize_columns(V: np.ndarray) -> np.ndarray:
     return V / np.linalg.norm(V, axis=0, keepdims=True)
 
 
+def jennrich_candidates(contract: Callable[[np.ndarray], np.ndarray], m: int, rng: np.random.Generator,
+                        draws: int = 8) -> list[tuple[np.ndarray, float]]:
+    """Every Jennrich draw's components: a list of ``(V (m, m) unit columns, eigen-score)``, one per draw
+    whose second contraction was invertible (see :func:`jennrich` for the score)."""
+    out = []
+    for _ in range(max(1, int(draws))):
+        M1, M2 = contract(rng.standard_normal(m)), contract(rng.standard_normal(m))
+        try:
+            vals, vecs = np.linalg.eig(M1 @ np.linalg.inv(M2))
+        except np.linalg.LinAlgError:
+            continue
+        re = np.real(vals)
+        scale = np.max(np.abs(vals)) + 1e-300
+        gaps = np.where(np.eye(m, dtype=bool), np.inf, np.abs(re[:, None] - re[None, :]))
+        score = float((np.min(gaps) if m > 1 else scale) / scale - np.max(np.abs(np.imag(vals))) / scale)
+        out.append((_normalize_columns(np.real(vecs)), score))
+    if not out:
+        raise np.linalg.LinAlgError("every Jennrich draw met a singular contraction (degenerate tensor)")
+    return out
+
+
 def jennrich(contract: Callable[[np.ndarray], np.ndarray], m: int, rng: np.random.Generator,
              draws: int = 8) -> tuple[np.ndarray, float]:
     """Components of ``M(g) = V diag(l_i <v_i, g>...) V^T`` from two random contractions.
@@ -59,24 +80,32 @@ def jennrich(contract: Callable[[np.ndarray], np.ndarray], m: int, rng: np.rando
     Returns
     -------
     V : (m, m) unit columns (signs arbitrary), score : the kept draw's conditioning score
-        (smallest relative gap between eigenvalues; larger is better).
+        (smallest relative gap between eigenvalues; larger is better). The eigen-score says nothing about
+        how well the draw fits a *noisy* tensor: :func:`depth2.learners.tensor_nets` refines every
+        candidate of :func:`jennrich_candidates` and keeps the lowest tensor residual instead.
     """
-    best, best_score = None, -np.inf
-    for _ in range(max(1, int(draws))):
-        M1, M2 = contract(rng.standard_normal(m)), contract(rng.standard_normal(m))
-        try:
-            vals, vecs = np.linalg.eig(M1 @ np.linalg.inv(M2))
-        except np.linalg.LinAlgError:
-            continue
-        re = np.real(vals)
-        scale = np.max(np.abs(vals)) + 1e-300
-        gaps = np.where(np.eye(m, dtype=bool), np.inf, np.abs(re[:, None] - re[None, :]))
-        score = float((np.min(gaps) if m > 1 else scale) / scale - np.max(np.abs(np.imag(vals))) / scale)
-        if score > best_score:
-            best, best_score = _normalize_columns(np.real(vecs)), score
-    if best is None:
-        raise np.linalg.LinAlgError("every Jennrich draw met a singular contraction (degenerate tensor)")
-    return best, best_score
+    return max(jennrich_candidates(contract, m, rng, draws), key=lambda c: c[1])
+
+
+def symmetric_weights(V: np.ndarray, T: np.ndarray) -> np.ndarray:
+    """Least-squares weights ``l`` of ``T ~ sum_i l_i v_i^{(x)k}`` for fixed columns ``V`` (k = T.ndim, 2-4)."""
+    V = np.asarray(V, dtype=float)
+    k = T.ndim
+    if k == 2:
+        D = np.stack([np.outer(V[:, i], V[:, i]).ravel() for i in range(V.shape[1])], axis=1)
+    else:
+        D = np.stack([dense_symmetric(np.array([1.0]), V[:, [i]], k).ravel() for i in range(V.shape[1])], axis=1)
+    return np.linalg.lstsq(D, T.ravel(), rcond=None)[0]
+
+
+def relative_residual(V: np.ndarray, weights: list[np.ndarray], tensors: list[np.ndarray]) -> float:
+    """``sqrt(sum_t |T_t - sum_i l_{t,i} v_i^{(x)k_t}|^2 / sum_t |T_t|^2)``: how well shared components fit."""
+    num = den = 0.0
+    for lam, T in zip(weights, tensors, strict=True):
+        fit = dense_symmetric(np.asarray(lam, float), V, T.ndim) if T.ndim > 2 else (V * lam) @ V.T
+        num += float(np.sum((T - fit) ** 2))
+        den += float(np.sum(T**2))
+    return float(np.sqrt(num / den)) if den > 0 else 0.0
 
 
 def power_iteration(T: np.ndarray, rank: int, rng: np.random.Generator, *, restarts: int = 10,
@@ -159,7 +188,8 @@ def _distinct_entries(m: int, k: int) -> tuple[np.ndarray, np.ndarray]:
     return np.array(idx, dtype=int), np.sqrt(np.array(w))
 
 
-def joint_refine(V: np.ndarray, tensors: list[np.ndarray], max_nfev: int = 100) -> tuple[np.ndarray, list[np.ndarray]]:
+def joint_refine(V: np.ndarray, tensors: list[np.ndarray], max_nfev: int = 100,
+                 info: dict | None = None) -> tuple[np.ndarray, list[np.ndarray]]:
     """Refine shared components of several dense symmetric tensors by nonlinear least squares.
 
     Minimizes ``sum_t |T_t - sum_i l_{t,i} v_i^{(x)k_t}|^2`` jointly over the components ``v_i`` (columns of
@@ -172,7 +202,9 @@ def joint_refine(V: np.ndarray, tensors: list[np.ndarray], max_nfev: int = 100) 
     with ``mu`` the tensors' largest entry, to pin it. Should the solver still fail (a non-finite step on a
     degenerate start), the start is returned unchanged.
 
-    Returns (V (m, r) unit columns, [weights per tensor], rescaled to the unit columns).
+    Returns (V (m, r) unit columns, [weights per tensor], rescaled to the unit columns). ``info``, when
+    given, receives ``nfev``, ``max_nfev`` and ``converged`` (the solver stopped by its own tolerance test,
+    not by ``max_nfev`` or a failure).
     """
     from scipy.optimize import least_squares
 
@@ -219,11 +251,16 @@ def joint_refine(V: np.ndarray, tensors: list[np.ndarray], max_nfev: int = 100) 
         return np.vstack(rows)
 
     theta0 = np.concatenate([V.ravel(), *lams0])
+    nfev, converged = 0, False
     try:
         res = least_squares(residual, theta0, jac=jac, max_nfev=int(max_nfev))
-        theta = res.x if np.all(np.isfinite(res.x)) else theta0
+        ok = bool(np.all(np.isfinite(res.x)))
+        theta = res.x if ok else theta0
+        nfev, converged = int(res.nfev), ok and int(res.status) > 0
     except (np.linalg.LinAlgError, ValueError):
         theta = theta0
+    if info is not None:
+        info.update(nfev=nfev, max_nfev=int(max_nfev), converged=converged)
     Vt, lams = unpack(theta)
     norms = np.linalg.norm(Vt, axis=0)
     return Vt / norms, [lam * norms**k for lam, k in zip(lams, orders, strict=True)]

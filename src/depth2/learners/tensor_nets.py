@@ -32,33 +32,87 @@ import numpy as np
 from depth2.core.data import as_samples
 from depth2.core.gaussian import Phi, phi, relu
 from depth2.core.moments import HermiteMoments
-from depth2.core.tensor import jennrich, joint_refine
-from depth2.learners.base import Fit, check_params, register
+from depth2.core.tensor import jennrich_candidates, joint_refine, relative_residual, symmetric_weights
+from depth2.learners.base import Fit, check_params, convergence, register
 from depth2.learners.net_local import lbfgs_refine, net_fit
 
 log = logging.getLogger(__name__)
 
 HT_DEFAULTS: dict[str, Any] = {"draws": 8, "use_t3": True, "use_t4": True, "refit_a": True, "max_rows": 500_000}
 REFINE_DEFAULTS: dict[str, Any] = {**HT_DEFAULTS, "max_iter": 300}
+REFINE_NFEV = 100  # joint_refine's budget per Jennrich draw
+EXHAUSTIVE_SIGNS = 12  # widths up to this try all 2^m sign patterns; wider ones flip greedily
+
+
+def _sign_residuals(masks: np.ndarray, W: np.ndarray, rho: np.ndarray, a: np.ndarray, T0: float,
+                    T1: np.ndarray) -> np.ndarray:
+    """Squared L2 distance of the degree 0-1 parts, |T0 - sum_i a_i c_0(b_i)|^2 + |T1 - sum_i a_i c_1(b_i)
+    w_i|^2, for each sign pattern (rows of ``masks``, True where s_i = -1; w_i = s_i W[:, i], b_i = -s_i rho_i)."""
+    s = np.where(masks, -1.0, 1.0)
+    b = -s * rho[None, :]
+    c0 = (a[None, :] * (b * Phi(b) + phi(b))).sum(axis=1)
+    mu = s * a[None, :] * Phi(b)  # coefficient of the column W[:, i] in T1
+    return (T0 - c0) ** 2 + np.sum((T1[None, :] - mu @ W.T) ** 2, axis=1)
+
+
+def choose_signs(W: np.ndarray, rho: np.ndarray, a: np.ndarray, T0: float, T1: np.ndarray,
+                 start: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+    """The sign s_i of each recovered unit direction W[:, i] (neuron ``a_i relu(s_i <W_i, x> - s_i rho_i)``,
+    with the sign-free ``a_i = l2_i / phi(rho_i)`` and ``rho_i = -s_i b_i`` from the tensors).
+
+    The tensors of order >= 2 fix each neuron up to relu(z) versus relu(-z) = relu(z) - z: flipping s_i
+    changes only the degree 0-1 parts of the network, by a_i (b_i, w_i) — a change of the size of a_i
+    whatever the bias (relu(z) and relu(-z) differ by all of z). So the signs are the pattern whose degree
+    0-1 parts (c_0 = b Phi(b) + phi(b), c_1 = Phi(b)) are closest to the data's (T0, T1) — a joint residual,
+    not a per-neuron read through ``pinv`` of the recovered columns, which spreads one bad (collapsed)
+    column to every neuron (issue 16). All 2^m patterns for m <= EXHAUSTIVE_SIGNS, else single flips from
+    ``start`` while the residual falls. Returns (signs, residual).
+    """
+    m = W.shape[1]
+    if m <= EXHAUSTIVE_SIGNS:
+        masks = ((np.arange(2**m)[:, None] >> np.arange(m)[None, :]) & 1).astype(bool)
+        res = _sign_residuals(masks, W, rho, a, T0, T1)
+        best = int(np.argmin(res))
+        return np.where(masks[best], -1.0, 1.0), float(res[best])
+    mask = np.zeros(m, dtype=bool) if start is None else np.asarray(start) < 0
+    cur = float(_sign_residuals(mask[None], W, rho, a, T0, T1)[0])
+    while True:
+        trial = np.repeat(mask[None], m, axis=0)
+        trial[np.arange(m), np.arange(m)] ^= True
+        res = _sign_residuals(trial, W, rho, a, T0, T1)
+        j = int(np.argmin(res))
+        if res[j] >= cur:
+            break
+        mask, cur = trial[j], float(res[j])
+    return np.where(mask, -1.0, 1.0), cur
+
+
+def _least_squares_a(Xm: np.ndarray, ym: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
+    F = relu(Xm @ W + b)
+    return np.linalg.lstsq(F, ym, rcond=None)[0]
 
 
 def hermite_tensor_parameters(X, y=None, *, width: int, rng: np.random.Generator, draws: int = 8,
-                              use_t3: bool = True, use_t4: bool = True,
-                              zero_bias: bool = False) -> tuple[np.ndarray, ...]:
+                              use_t3: bool = True, use_t4: bool = True, zero_bias: bool = False,
+                              max_rows: int = 500_000) -> tuple[np.ndarray, ...]:
     """Steps 1-4 of the algorithm: (a, W, b, info) from Hermite moments (see the module docstring).
 
     ``zero_bias`` is the bias-free model's method (every b_i = 0, so c_3 = 0 and only T4 carries the
-    directions): b = 0, ``a_i = l2 / phi(0)`` and the sign from ``<u_i, T1> = s a_i / 2``.
+    directions): b = 0 and the signs and ``a`` from the same least-squares step. ``a`` is the output layer
+    of the sign step's least-squares refit on the first ``max_rows`` rows.
     """
     if not (use_t3 or use_t4):
         raise ValueError("at least one of use_t3 and use_t4 must be true")
-    H = HermiteMoments(X, y, residualize=True)
+    S = as_samples(X, y)
+    H = HermiteMoments(S, residualize=True)
     m = int(width)
     if not 1 <= m <= H.d:
         raise ValueError(f"width must be in [1, d = {H.d}] for the full-rank algorithm, got {width}")
     evals, evecs = np.linalg.eigh(H.T2)
     U = evecs[:, np.argsort(-np.abs(evals))[:m]]
     P3, P4 = H.projected(U)
+    P2 = U.T @ H.T2 @ U
+    used = [P for P, use in ((P3, use_t3), (P4, use_t4)) if use]
 
     def contract(g: np.ndarray) -> np.ndarray:
         # Raw sum, no per-tensor normalization: where one tensor carries no signal (every b_i at its
@@ -70,39 +124,38 @@ def hermite_tensor_parameters(X, y=None, *, width: int, rng: np.random.Generator
             out += (P4 @ g) @ g
         return out
 
-    V, score = jennrich(contract, m, rng, draws=draws)
-    # Jennrich is exact only on noiseless tensors: polish the directions on the projected tensors
-    V, _ = joint_refine(V, [P for P, use in ((P3, use_t3), (P4, use_t4)) if use])
+    # Jennrich is exact only on noiseless tensors: every draw is polished on the projected tensors, and the
+    # draw whose polished components fit them best (lowest relative residual) is kept; the eigen-gap
+    # score says how separated a draw's spectrum is, not how well it fits (issue 16).
+    best = None
+    for V0, eig_score in jennrich_candidates(contract, m, rng, draws=draws):
+        rec: dict[str, Any] = {}
+        V, lams = joint_refine(V0, used, max_nfev=REFINE_NFEV, info=rec)
+        res = relative_residual(V, lams, used)
+        if best is None or res < best[0]:
+            best = (res, V, eig_score, rec)
+    residual, V, score, rec = best
     W_hat = U @ V
-    Q = np.linalg.pinv(V).T  # columns: coordinates in U of the rows u_i of pinv(W_hat)
-    l2 = np.einsum("ai,ab,bi->i", Q, U.T @ H.T2 @ U, Q)
-    l3 = np.einsum("abc,ai,bi,ci->i", P3, Q, Q, Q)
-    l4 = np.einsum("abcd,ai,bi,ci,di->i", P4, Q, Q, Q, Q)
-    t1 = (U @ Q).T @ H.T1
-    rho = l3 / l2  # = -s b
-    a, b, sign = np.empty(m), np.empty(m), np.empty(m)
-    for i in range(m if not zero_bias else 0):
-        best = None
-        for s in (1.0, -1.0):
-            bi = float(np.clip(-s * rho[i], -8.0, 8.0))  # beyond |b| = 8, phi(b) underflows relative to noise
-            ai = float(l2[i] / phi(bi))
-            err = abs(s * ai * float(Phi(bi)) - t1[i])
-            if best is None or err < best[0]:
-                best = (err, s, ai, bi)
-        _, sign[i], a[i], b[i] = best
+    l2, l3, l4 = (symmetric_weights(V, P) for P in (P2, P3, P4))  # l2 = a phi(b), l3 = -s a b phi(b)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rho = np.where(l2 != 0, l3 / l2, 0.0)  # = -s b for the direction s w
+    rho = np.clip(np.nan_to_num(rho), -8.0, 8.0)  # beyond |b| = 8, phi(b) underflows relative to noise
     if zero_bias:
-        b[:] = 0.0
-        a[:] = l2 / phi(0.0)
-        sign[:] = np.where(t1 * a >= 0, 1.0, -1.0)
+        rho = np.zeros(m)
+    a_mom = l2 / phi(rho)  # sign-free: phi is even
+    t1 = W_hat.T @ H.T1  # per-neuron guess of the signs (greedy start only): <v_i, T1> ~ s a_i Phi(b_i)
+    sign, sign_res = choose_signs(W_hat, rho, a_mom, H.T0, H.T1, start=np.where(t1 * a_mom < 0, -1.0, 1.0))
+    b = -sign * rho
+    Xm, ym = S.materialize(0, min(S.n, int(max_rows)))
+    a = _least_squares_a(Xm, ym, W_hat * sign, b)
     # l4 / l2 = b^2 - 1 is a sign-free cross-check of |b| (recorded, not used: it is the noisier estimate)
-    info = {"jennrich_score": float(score), "eigen_T2": [float(v) for v in np.sort(np.abs(evals))[::-1][: m + 1]],
-            "abs_b_from_t4": [float(v) for v in np.sqrt(np.maximum(l4 / l2 + 1.0, 0.0))]}
+    info = {"jennrich_score": float(score), "tensor_residual": residual,
+            "eigen_T2": [float(v) for v in np.sort(np.abs(evals))[::-1][: m + 1]],
+            "abs_b_from_t4": [float(v) for v in np.sqrt(np.maximum(l4 / l2 + 1.0, 0.0))],
+            "sign_residual": sign_res, "a_from_moments": [float(v) for v in a_mom]}
+    info.update(convergence(steps=rec["nfev"], max_steps=rec["max_nfev"], rel_decrease=None, tol=0.0,
+                            stopped_by_test=rec["converged"]))
     return a, W_hat * sign, b, info
-
-
-def _least_squares_a(Xm: np.ndarray, ym: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
-    F = relu(Xm @ W + b)
-    return np.linalg.lstsq(F, ym, rcond=None)[0]
 
 
 @register("hermite_tensor")
@@ -114,12 +167,11 @@ def fit_hermite_tensor(X, y=None, *, rng: np.random.Generator, width: int = 1, *
     ``max_rows`` rows).
     """
     p = check_params("hermite_tensor", params, HT_DEFAULTS)
-    S = as_samples(X, y)
-    a, W, b, info = hermite_tensor_parameters(S, width=width, rng=rng, draws=int(p["draws"]),
-                                              use_t3=bool(p["use_t3"]), use_t4=bool(p["use_t4"]))
-    if p["refit_a"]:
-        Xm, ym = S.materialize(0, min(S.n, int(p["max_rows"])))
-        a = _least_squares_a(Xm, ym, W, b)
+    a, W, b, info = hermite_tensor_parameters(X, y, width=width, rng=rng, draws=int(p["draws"]),
+                                              use_t3=bool(p["use_t3"]), use_t4=bool(p["use_t4"]),
+                                              max_rows=int(p["max_rows"]))
+    if not p["refit_a"]:
+        a = np.asarray(info["a_from_moments"])
     return net_fit(a, W, b, info)
 
 
@@ -129,11 +181,13 @@ def fit_hermite_tensor_refine(X, y=None, *, rng: np.random.Generator, width: int
     p = check_params("hermite_tensor+refine", params, REFINE_DEFAULTS)
     S = as_samples(X, y)
     a, W, b, info = hermite_tensor_parameters(S, width=width, rng=rng, draws=int(p["draws"]),
-                                              use_t3=bool(p["use_t3"]), use_t4=bool(p["use_t4"]))
+                                              use_t3=bool(p["use_t3"]), use_t4=bool(p["use_t4"]),
+                                              max_rows=int(p["max_rows"]))
+    if not p["refit_a"]:
+        a = np.asarray(info["a_from_moments"])
     Xm, ym = S.materialize(0, min(S.n, int(p["max_rows"])))
-    if p["refit_a"]:
-        a = _least_squares_a(Xm, ym, W, b)
     a, W, b, more = lbfgs_refine(Xm, ym, a, W, b, int(p["max_iter"]))
+    # the convergence record is the refinement's (the iterative step whose budget the config sets)
     return net_fit(a, W, b, {**info, **more})
 
 
@@ -154,10 +208,8 @@ def fit_hermite_tensor_zero_bias(X, y=None, *, rng: np.random.Generator, width: 
     """Baseline: the tensor method of a bias-free network (T2 and T4 only, every b_i = 0, ``a`` refit by
     least squares), applied to data whose neurons have biases."""
     p = check_params("hermite_tensor_zero_bias", params, HT_DEFAULTS)
-    S = as_samples(X, y)
-    a, W, b, info = hermite_tensor_parameters(S, width=width, rng=rng, draws=int(p["draws"]), use_t3=False,
-                                              use_t4=True, zero_bias=True)
-    if p["refit_a"]:
-        Xm, ym = S.materialize(0, min(S.n, int(p["max_rows"])))
-        a = _least_squares_a(Xm, ym, W, b)
+    a, W, b, info = hermite_tensor_parameters(X, y, width=width, rng=rng, draws=int(p["draws"]), use_t3=False,
+                                              use_t4=True, zero_bias=True, max_rows=int(p["max_rows"]))
+    if not p["refit_a"]:
+        a = np.asarray(info["a_from_moments"])
     return net_fit(a, W, b, info)
