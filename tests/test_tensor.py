@@ -168,6 +168,21 @@ def test_analytic_jacobian_matches_finite_differences():
             np.testing.assert_allclose(J[:, idx], fd.ravel() / (2 * h), atol=1e-7)
 
 
+def test_jacobian_at_distinct_entries_equals_the_dense_jacobians_rows():
+    """joint_refine's shortcut (rows at the distinct entries only) against the full m^k Jacobian."""
+    from depth2.core.tensor import _design_at, _distinct_entries, _distinct_tuples, _jacobian_at, _sym_jacobian
+
+    rng = np.random.default_rng(5)
+    V, lam = rng.standard_normal((4, 3)), rng.standard_normal(3)
+    for k in (3, 4):
+        idx, _ = _distinct_entries(4, k)
+        tup = _distinct_tuples(4, k)
+        np.testing.assert_array_equal(np.ravel_multi_index(tup.T, (4,) * k), idx)
+        np.testing.assert_allclose(_jacobian_at(V, lam, tup), _sym_jacobian(V, lam, k)[idx], atol=1e-13)
+        dense = np.stack([dense_symmetric(np.array([1.0]), V[:, [i]], k).ravel() for i in range(3)], axis=1)
+        np.testing.assert_allclose(_design_at(V, tup), dense[idx], atol=1e-13)
+
+
 def test_zero_bias_method_recovers_a_bias_free_network():
     """Planted b = 0 (its own model): matched cos >= 0.98, b = 0 exactly, |a err| <= 0.3."""
     rng = np.random.default_rng(3)

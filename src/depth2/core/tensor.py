@@ -14,6 +14,7 @@ and implicit data-backed operators (:class:`~depth2.core.moments.HermiteMoments`
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable
 
@@ -108,6 +109,28 @@ def relative_residual(V: np.ndarray, weights: list[np.ndarray], tensors: list[np
     return float(np.sqrt(num / den)) if den > 0 else 0.0
 
 
+def best_refined_draw(candidates: list[tuple[np.ndarray, float]], tensors: list[np.ndarray], *,
+                      screen_nfev: int = 10, max_nfev: int = 100) -> tuple[np.ndarray, list[np.ndarray], dict]:
+    """The Jennrich draw whose *refined* components fit ``tensors`` best.
+
+    On noisy tensors a draw's eigen-gap says how separated its spectrum is, not how close its components
+    are: every candidate is polished by :func:`joint_refine` for ``screen_nfev`` evaluations, the one with
+    the lowest :func:`relative_residual` is kept and refined on to ``max_nfev``. Returns (V, weights,
+    info) with info ``{"eigen_score", "tensor_residual", "nfev", "max_nfev", "converged", "draw"}``.
+    """
+    best = None
+    for j, (V0, eig) in enumerate(candidates):
+        V, lams = joint_refine(V0, tensors, max_nfev=screen_nfev)
+        res = relative_residual(V, lams, tensors)
+        if best is None or res < best[0]:
+            best = (res, V, eig, j)
+    _, V, eig, j = best
+    rec: dict = {}
+    V, lams = joint_refine(V, tensors, max_nfev=max_nfev, info=rec)
+    return V, lams, {"eigen_score": float(eig), "tensor_residual": relative_residual(V, lams, tensors),
+                     "draw": int(j), **rec}
+
+
 def power_iteration(T: np.ndarray, rank: int, rng: np.random.Generator, *, restarts: int = 10,
                     iters: int = 100) -> tuple[np.ndarray, np.ndarray]:
     """Symmetric tensor power method with restarts and deflation on a dense order-3 tensor.
@@ -175,6 +198,31 @@ def _sym_jacobian(V: np.ndarray, lam: np.ndarray, k: int) -> np.ndarray:
     return J.reshape(m**k, m * r)
 
 
+def _distinct_tuples(m: int, k: int) -> np.ndarray:
+    """The index tuples i_1 <= ... <= i_k of an m^k tensor, shape (C(m + k - 1, k), k), in the order of
+    :func:`_distinct_entries`."""
+    return np.array(list(itertools.combinations_with_replacement(range(m), k)), dtype=int).reshape(-1, k)
+
+
+def _design_at(V: np.ndarray, tuples: np.ndarray) -> np.ndarray:
+    """Entries ``prod_t V[i_t, c]`` of each component's v_c^{(x)k} at the given index tuples, shape (N, r)."""
+    return np.prod(V[tuples], axis=1)
+
+
+def _jacobian_at(V: np.ndarray, lam: np.ndarray, tuples: np.ndarray) -> np.ndarray:
+    """Rows of :func:`_sym_jacobian` at the given index tuples only, shape (N, m * r): the entry
+    ``lam_c prod_t V[i_t, c]`` has derivative ``lam_c sum_t [i_t = j] prod_{t' != t} V[i_t', c]`` in V[j, c]."""
+    m, r = V.shape
+    N, k = tuples.shape
+    F = V[tuples]  # (N, k, r)
+    others = np.stack([np.prod(np.delete(F, t, axis=1), axis=1) for t in range(k)], axis=1)  # (N, k, r)
+    J = np.zeros((N, m, r))
+    for t in range(k):
+        np.add.at(J, (np.arange(N), tuples[:, t]), others[:, t, :])
+    return (J * lam[None, None, :]).reshape(N, m * r)
+
+
+@functools.lru_cache(maxsize=32)
 def _distinct_entries(m: int, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Flat (C-order) indices of the entries i_1 <= ... <= i_k of an m^k tensor, and the square roots of
     their multiplicities (the number of index permutations that give the same entry)."""
@@ -230,19 +278,21 @@ def joint_refine(V: np.ndarray, tensors: list[np.ndarray], max_nfev: int = 100,
     uniq = [_distinct_entries(m, k) for k in orders]
     flat = [t[idx] for t, (idx, _) in zip(flat, uniq, strict=True)]
 
+    tuples = [_distinct_tuples(m, k) for k in orders]  # the distinct entries' index tuples, same order
+
     def residual(theta: np.ndarray) -> np.ndarray:
         Vt, lams = unpack(theta)
-        fits = [w * (design(Vt, k)[idx] @ lam - t) for t, k, lam, (idx, w) in zip(flat, orders, lams, uniq,
+        fits = [w * (_design_at(Vt, tup) @ lam - t) for t, tup, lam, (_, w) in zip(flat, tuples, lams, uniq,
                                                                                   strict=True)]
         return np.concatenate([*fits, mu * (np.sum(Vt * Vt, axis=0) - 1.0)])
 
     def jac(theta: np.ndarray) -> np.ndarray:
         Vt, lams = unpack(theta)
         rows = []
-        for j, (k, lam, (idx, w)) in enumerate(zip(orders, lams, uniq, strict=True)):
+        for j, (tup, lam, (idx, w)) in enumerate(zip(tuples, lams, uniq, strict=True)):
             block = np.zeros((idx.size, len(theta)))
-            block[:, : m * r] = _sym_jacobian(Vt, lam, k)[idx]
-            block[:, m * r + j * r : m * r + (j + 1) * r] = design(Vt, k)[idx]
+            block[:, : m * r] = _jacobian_at(Vt, lam, tup)  # = _sym_jacobian(Vt, lam, k)[idx], no m^k array
+            block[:, m * r + j * r : m * r + (j + 1) * r] = _design_at(Vt, tup)
             rows.append(w[:, None] * block)
         gauge = np.zeros((r, len(theta)))
         for i in range(r):  # d/dv_i of mu (|v_i|^2 - 1) = 2 mu v_i, at the C-order positions of column i

@@ -32,7 +32,7 @@ import numpy as np
 from depth2.core.data import as_samples
 from depth2.core.gaussian import Phi, phi, relu
 from depth2.core.moments import HermiteMoments
-from depth2.core.tensor import jennrich_candidates, joint_refine, relative_residual, symmetric_weights
+from depth2.core.tensor import best_refined_draw, jennrich_candidates, symmetric_weights
 from depth2.learners.base import Fit, check_params, convergence, register
 from depth2.learners.net_local import lbfgs_refine, net_fit
 
@@ -40,7 +40,8 @@ log = logging.getLogger(__name__)
 
 HT_DEFAULTS: dict[str, Any] = {"draws": 8, "use_t3": True, "use_t4": True, "refit_a": True, "max_rows": 500_000}
 REFINE_DEFAULTS: dict[str, Any] = {**HT_DEFAULTS, "max_iter": 300}
-REFINE_NFEV = 100  # joint_refine's budget per Jennrich draw
+SCREEN_NFEV = 30  # joint_refine's budget per Jennrich draw when ranking the draws by tensor residual
+REFINE_NFEV = 100  # joint_refine's budget for the kept draw
 EXHAUSTIVE_SIGNS = 12  # widths up to this try all 2^m sign patterns; wider ones flip greedily
 
 
@@ -127,14 +128,8 @@ def hermite_tensor_parameters(X, y=None, *, width: int, rng: np.random.Generator
     # Jennrich is exact only on noiseless tensors: every draw is polished on the projected tensors, and the
     # draw whose polished components fit them best (lowest relative residual) is kept; the eigen-gap
     # score says how separated a draw's spectrum is, not how well it fits (issue 16).
-    best = None
-    for V0, eig_score in jennrich_candidates(contract, m, rng, draws=draws):
-        rec: dict[str, Any] = {}
-        V, lams = joint_refine(V0, used, max_nfev=REFINE_NFEV, info=rec)
-        res = relative_residual(V, lams, used)
-        if best is None or res < best[0]:
-            best = (res, V, eig_score, rec)
-    residual, V, score, rec = best
+    V, _, rec = best_refined_draw(jennrich_candidates(contract, m, rng, draws=draws), used,
+                                  screen_nfev=SCREEN_NFEV, max_nfev=REFINE_NFEV)
     W_hat = U @ V
     l2, l3, l4 = (symmetric_weights(V, P) for P in (P2, P3, P4))  # l2 = a phi(b), l3 = -s a b phi(b)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -149,7 +144,7 @@ def hermite_tensor_parameters(X, y=None, *, width: int, rng: np.random.Generator
     Xm, ym = S.materialize(0, min(S.n, int(max_rows)))
     a = _least_squares_a(Xm, ym, W_hat * sign, b)
     # l4 / l2 = b^2 - 1 is a sign-free cross-check of |b| (recorded, not used: it is the noisier estimate)
-    info = {"jennrich_score": float(score), "tensor_residual": residual,
+    info = {"jennrich_score": rec["eigen_score"], "tensor_residual": rec["tensor_residual"], "draw": rec["draw"],
             "eigen_T2": [float(v) for v in np.sort(np.abs(evals))[::-1][: m + 1]],
             "abs_b_from_t4": [float(v) for v in np.sqrt(np.maximum(l4 / l2 + 1.0, 0.0))],
             "sign_residual": sign_res, "a_from_moments": [float(v) for v in a_mom]}
