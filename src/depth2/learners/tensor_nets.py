@@ -3,18 +3,27 @@
 
 ``hermite_tensor``:
 
-1. ``T0, T1, T2`` from the data; the subspace ``U`` = top-``width`` eigenvectors of ``T2`` by |eigenvalue|
-   (``T2 = sum_i a_i phi(b_i) w_i w_i^T``).
+1. ``T0, T1`` from the data, then ``T2`` from the labels less their degree 0-1 parts (``y - T0 - <T1, x>``:
+   the same population value, much less noise); the subspace ``U`` = top-``width`` eigenvectors of ``T2`` by
+   |eigenvalue| (``T2 = sum_i a_i phi(b_i) w_i w_i^T``).
 2. ``T3`` and ``T4`` restricted to ``U`` (m^3 and m^4 numbers, contracted against residualized labels;
    never a d^3 array). ``c_3(b) = -b phi(b)`` vanishes at b = 0 and ``c_4(b) = (b^2 - 1) phi(b)`` at b = +-1,
    so the contraction ``M(g) = T3(., ., g) + T4(., ., g, g)`` sees every neuron.
-3. Jennrich on ``M(g1), M(g2)`` gives the directions ``W_hat = U V`` up to sign, then a joint
-   least-squares refinement of V on the projected T3 and T4 (Jennrich is exact only without noise).
-4. With ``u_i`` the rows of ``pinv(W_hat)``: ``l2 = T2(u_i, u_i) = a_i phi(b_i)`` and
-   ``l3 = T3(u_i, u_i, u_i) = -s a_i b_i phi(b_i)``, where ``s = +-1`` is the unknown sign of ``w_hat_i``; so
-   ``b_i = -s l3 / l2`` and ``a_i = l2 / phi(b_i)``, and ``s`` is the sign that matches the first moment
-   ``<u_i, T1> = s a_i Phi(b_i)``. (``l4 / l2 = b_i^2 - 1`` is recorded as a sign-free cross-check.)
-5. Optionally ``a`` is refit by least squares on the features ``relu(X W + b)``.
+3. Jennrich on ``M(g1), M(g2)`` for ``draws`` random pairs; every draw's directions are refined by joint
+   least squares on the projected T3 and T4 (Jennrich is exact only without noise), and the draw with the
+   lowest relative tensor residual is kept (:func:`depth2.core.tensor.best_refined_draw`): the eigen-gap says
+   how separated a draw's spectrum is, not how well it fits.
+4. For the kept unit directions ``v_i`` (signs arbitrary), least-squares weights on the projected tensors:
+   ``l2 = a_i phi(b_i)`` (T2), ``l3 = -s_i a_i b_i phi(b_i)`` (T3), where ``s_i = +-1`` is the unknown sign
+   of ``v_i``; so ``rho_i = l3 / l2 = -s_i b_i`` and ``|a_i| phi(b_i)`` are sign-free, and the sign only decides
+   between relu(z) and relu(-z) = relu(z) - z, a linear difference: the signs are the pattern whose degree
+   0-1 parts ``sum a_i (c_0(b_i), c_1(b_i) w_i)`` are closest to the data's ``(T0, T1)`` (:func:`choose_signs`;
+   a joint residual, not a per-neuron read through ``pinv`` of the columns). (``l4 / l2 = b_i^2 - 1`` is
+   recorded as a sign-free cross-check.)
+5. ``a`` is refit by least squares on the features ``relu(X W + b)`` (``refit_a``; else ``l2 / phi(b)``).
+
+The convergence record (:func:`depth2.learners.base.convergence`) is the joint refinement's of the kept draw
+(``hermite_tensor+refine``: its L-BFGS polish's).
 
 ``hermite_tensor_zero_bias`` is the baseline that assumes every b_i = 0 (T2 and T4 only).
 
