@@ -44,12 +44,18 @@ def _normalize_columns(V: np.ndarray) -> np.ndarray:
 
 
 def jennrich_candidates(contract: Callable[[np.ndarray], np.ndarray], m: int, rng: np.random.Generator,
-                        draws: int = 8) -> list[tuple[np.ndarray, float]]:
+                        draws: int = 8, reference: np.ndarray | None = None) -> list[tuple[np.ndarray, float]]:
     """Every Jennrich draw's components: a list of ``(V (m, m) unit columns, eigen-score)``, one per draw
-    whose second contraction was invertible (see :func:`jennrich` for the score)."""
+    whose second matrix was invertible (see :func:`jennrich` for the score).
+
+    ``reference``: a fixed second matrix ``V L V^T`` with every l_i != 0 (e.g. the projected T2, whose
+    weights a_i phi(b_i) never vanish) in place of a second random contraction. Then
+    ``M(g) reference^{-1} = V D(g) L^{-1} V^{-1}``: a component the tensor does not see (d_i = 0) gets the
+    eigenvalue 0 and cannot spoil the others, where with two contractions both matrices are singular."""
     out = []
     for _ in range(max(1, int(draws))):
-        M1, M2 = contract(rng.standard_normal(m)), contract(rng.standard_normal(m))
+        M1 = contract(rng.standard_normal(m))
+        M2 = contract(rng.standard_normal(m)) if reference is None else reference
         try:
             vals, vecs = np.linalg.eig(M1 @ np.linalg.inv(M2))
         except np.linalg.LinAlgError:
