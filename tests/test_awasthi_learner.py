@@ -94,3 +94,21 @@ def test_the_draw_kept_is_the_best_fitting_one_not_the_widest_eigen_gap():
     assert info["draw"] == 1
     _, cos = match_components(V_hat, V)
     assert np.all(np.abs(cos) >= 0.999)
+
+
+def test_jennrich_against_a_full_rank_reference_keeps_the_components_a_tensor_sees():
+    """A T3 that does not see 2 of its 5 components (weights 0: biases at the root of c_3) and a full-rank
+    T2-like reference V L V^T: Jennrich of M(g) reference^{-1} recovers the 3 seen components exactly
+    (|cos| = 1 to 1e-8), where two random contractions of T3 are both singular."""
+    from depth2.core.tensor import contract_matrix, jennrich_candidates
+
+    rng = np.random.default_rng(11)
+    V = rng.standard_normal((5, 5))
+    V /= np.linalg.norm(V, axis=0)
+    T3 = dense_symmetric(np.array([1.0, -0.8, 1.3, 0.0, 0.0]), V, 3)
+    ref = (V * rng.uniform(0.5, 1.5, 5)) @ V.T
+    (V_hat, _), = jennrich_candidates(lambda g: contract_matrix(T3, g), 5, rng, draws=1, reference=ref)
+    cos = np.abs(V_hat.T @ V[:, :3]).max(axis=0)
+    np.testing.assert_allclose(cos, 1.0, atol=1e-8)
+    M = contract_matrix(T3, rng.standard_normal(5))
+    assert np.linalg.matrix_rank(M) == 3  # the pair rule would invert a singular matrix

@@ -11,8 +11,8 @@
    so the contraction ``M(g) = T3(., ., g) + T4(., ., g, g)`` sees every neuron.
 3. Jennrich on ``M(g) P2^{-1}`` (P2 = the projected T2) for ``draws`` random g; every draw's directions
    are refined by joint least squares on the projected T3 and T4 (Jennrich is exact only without noise),
-   and the draw with the lowest relative tensor residual is kept (:func:`depth2.core.tensor.best_refined_draw`): the eigen-gap says
-   how separated a draw's spectrum is, not how well it fits.
+   and the draw with the lowest relative tensor residual is kept (:func:`depth2.core.tensor.best_refined_draw`):
+   the eigen-gap says how separated a draw's spectrum is, not how well it fits.
 4. For the kept unit directions ``v_i`` (signs arbitrary), least-squares weights on the projected tensors:
    ``l2 = a_i phi(b_i)`` (T2), ``l3 = -s_i a_i b_i phi(b_i)`` (T3), where ``s_i = +-1`` is the unknown sign
    of ``v_i``; so ``rho_i = l3 / l2 = -s_i b_i`` and ``|a_i| phi(b_i)`` are sign-free, and the sign only decides
