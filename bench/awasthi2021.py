@@ -165,16 +165,17 @@ def dense_t4(mom: Any, X: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def flops_t3_implicit(n: int, d: int) -> float:
-    """Flops of one ``t3_matrix`` call (residualize=True), counted from the source, per row:
-    labels 2d^2 (X @ T2) + 4d, ``X @ g`` 2d, row scaling d + 1, the GEMM (X * s)^T X 2d^2, ``X^T r`` 2d,
-    ``r . gx`` 2: 4 d^2 + 9 d + 3."""
-    return float(n) * (4 * d * d + 9 * d + 3)
+    """Flops of one ``t3_matrix`` call (residualize=True) once the object has cached its residual labels
+    and the g-free mean r x (issue 16), counted from the source, per row: ``X @ g`` 2d, ``r * gx`` 1, row
+    scaling d, the GEMM (X * s)^T X 2d^2: 2 d^2 + 3 d + 1."""
+    return float(n) * (2 * d * d + 3 * d + 1)
 
 
 def flops_t4_implicit(n: int, d: int) -> float:
-    """Flops of one ``t4_matrix`` call, per row: labels 2d^2 + 4d, ``X @ g``, ``X @ h`` 4d, scalings 2d + 2,
-    GEMMs A and B 4d^2, ``X^T (r hx)``, ``X^T (r gx)`` 4d + 2, sums 4: 6 d^2 + 14 d + 8."""
-    return float(n) * (6 * d * d + 14 * d + 8)
+    """Flops of one ``t4_matrix`` call with the labels and the g-free (X * r)^T X cached, per row: ``X @ g``,
+    ``X @ h`` 4d, ``r gx``, ``r hx``, ``rg hx`` 3, row scaling d, the GEMM A 2d^2, ``X^T rh``, ``X^T rg`` 4d,
+    ``rg . hx`` 2: 2 d^2 + 9 d + 5."""
+    return float(n) * (2 * d * d + 9 * d + 5)
 
 
 def flops_dense_build(n: int, d: int, order: int) -> float:
@@ -208,8 +209,9 @@ def _one_dim(n: int, d: int, quick: bool, gemm_gflops: float | None) -> dict[str
     row["chunk_rows"] = int(chunks[0][0].shape[0])
     row["gemm_shape_s"], _, _ = _median_time(lambda: [a.T @ b for a, b in chunks], reps_impl)
     row["gemm_shape_gflops"] = 2.0 * n * d * d / row["gemm_shape_s"] / 1e9
-    # t3_matrix's two O(n d^2) products (X @ T2 and the GEMM) at the shape-matched rate, as a share of its time
-    row["t3_gemm_share"] = 2.0 * row["gemm_shape_s"] / row["t3_impl_s"]
+    # t3_matrix's one O(n d^2) product (the GEMM; the labels' X @ T2 is cached since issue 16) at the
+    # shape-matched rate, as a share of its time
+    row["t3_gemm_share"] = row["gemm_shape_s"] / row["t3_impl_s"]
 
     row["t3_impl_gflops"] = flops_t3_implicit(n, d) / row["t3_impl_s"] / 1e9
     row["t3_impl_gemm_gflops"] = 2.0 * n * d * d / row["t3_impl_s"] / 1e9  # the GEMM's flops only
@@ -548,13 +550,14 @@ def _contraction_markdown(res: dict[str, Any], fig: str, gemm_gflops: float | No
     lines += [
         "",
         "Achieved rate of the implicit kernels. Flop counts, from the source of `HermiteMoments` "
-        "(residualize=True), per row: `t3_matrix` 4d² + 9d + 3 (the residualization's `X @ T2` 2d², the "
-        "GEMM `(X * (r g·x))^T X` 2d², the rest O(d)); `t4_matrix` 6d² + 14d + 8 (labels 2d², GEMMs "
-        "`(X * r g·x h·x)^T X` and `(X * r)^T X` 2d² each). *GEMM-only* counts the 2nd² of the one GEMM that "
+        "(residualize=True; since issue 16 the residual labels and the g-free sums are cached in the object "
+        "after the first call, which the warm-up makes), per row: `t3_matrix` 2d² + 3d + 1 (the GEMM "
+        "`(X * (r g·x))^T X` 2d², the rest O(d)); `t4_matrix` 2d² + 9d + 5 (the GEMM `(X * r g·x h·x)^T X` "
+        "2d²; `(X * r)^T X` is cached). *GEMM-only* counts the 2nd² of the one GEMM that "
         "depends on g. *shape-matched GEMM* times `Xc.T @ Xc2` alone (Xc2 a copy of the chunk, so that numpy "
         f"runs a GEMM, not a SYRK) on the same row chunks ({rows[0]['chunk_rows']:,} rows = `Samples.block_rows`, "
         "or n when smaller): the best this GEMM shape reaches here, whatever the code around it. *GEMM share* "
-        "estimates how much of `t3_matrix`'s time its two O(n d²) products (`X @ T2` and the GEMM) would take "
+        "estimates how much of `t3_matrix`'s time its one O(n d²) product (the GEMM) would take "
         "at that shape-matched rate; the rest is elementwise passes, temporaries and call overhead.",
         "",
     ]
@@ -597,11 +600,9 @@ def _rate_commentary(rows: list[dict[str, Any]], gemm_gflops: float | None) -> l
             + ", a ceiling below the goal whatever the surrounding code does. ")
     out[0] += (
         f"({2 if shape_low else 1}) The work around the products: they account for only {share} of the "
-        "measured time; the rest is the single-threaded elementwise passes (`X * s[:, None]` and "
-        "`(X @ T2) * X` each write a rows × d temporary, streamed through memory once per call) and per-chunk "
-        f"overhead. ({3 if shape_low else 2}) Redundant work per call: the residualized labels (`X @ T2`, half of "
-        "t3's flops) and, in `t4_matrix`, the g-independent `(X * r)^T X` (a third of its flops) are recomputed on "
-        "every call; caching the n residual labels and that d × d matrix in the object would remove them. "
+        "measured time; the rest is the single-threaded elementwise pass `X * s[:, None]` (a rows × d "
+        "temporary, streamed through memory once per call), the regeneration of X where the rows are a "
+        "stream, and per-chunk overhead. (The residual labels and the g-free sums are cached since issue 16.) "
         f"Each chunk of X ({rows[0]['chunk_rows']:,} rows, {rows[0]['chunk_rows'] * rows[-1]['d'] * 8 / 2**20:.1f} "
         f"MiB at d = {rows[-1]['d']}) is read by several separate passes per call (products, scalings, "
         "reductions); once a chunk and its temporaries outgrow the cache, each pass is a trip to memory.")

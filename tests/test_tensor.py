@@ -32,7 +32,7 @@ def small():
     X = rng.standard_normal((3000, 4))
     y = np.maximum(X @ np.array([0.5, -1.0, 0.3, 0.2]) - 0.4, 0.0) + 0.1 * rng.standard_normal(3000)
     H = HermiteMoments(X, y, residualize=True)
-    r = H._labels(X, y)
+    r = H.residual_labels()
     return H, _dense_hermite(X, r), rng
 
 
@@ -44,6 +44,24 @@ def test_operator_contractions_equal_dense_contractions(small):
     u = rng.standard_normal(4)
     assert H.t_all(u, 3) == pytest.approx(float(contract_matrix(T3, u) @ u @ u), abs=1e-10)
     assert H.t_all(u, 4) == pytest.approx(float(contract_matrix(T4, u, u) @ u @ u), abs=1e-10)
+
+
+def test_residualized_t2_and_labels_equal_their_brute_force_formulas():
+    """T2 = mean (y - T0 - <T1, x>)(x x^T - I) and y_r = y - T0 - <T1, x> - (x^T T2 x - tr T2) / 2, row by row;
+    chunked and cached (a second call returns the same labels)."""
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((5000, 3))
+    y = np.maximum(X @ np.array([0.5, -1.0, 0.3]) + 0.7, 0.0)
+    from depth2.core.data import Samples
+
+    H = HermiteMoments(Samples(5000, 3, arrays=(X, y)), residualize=True)
+    T0, T1 = y.mean(), X.T @ y / 5000
+    e = y - T0 - X @ T1
+    T2 = np.einsum("n,na,nb->ab", e, X, X) / 5000 - e.mean() * np.eye(3)
+    np.testing.assert_allclose(H.T2, T2, atol=1e-12)
+    r = y - T0 - X @ T1 - 0.5 * (np.einsum("na,ab,nb->n", X, T2, X) - np.trace(T2))
+    np.testing.assert_allclose(H.residual_labels(), r, atol=1e-12)
+    np.testing.assert_array_equal(H.residual_labels(), H.residual_labels())
 
 
 def test_projected_moments_equal_dense_projection(small):
@@ -148,6 +166,21 @@ def test_analytic_jacobian_matches_finite_differences():
             E[idx] = h
             fd = (dense_symmetric(lam, V + E.reshape(V.shape), k) - dense_symmetric(lam, V - E.reshape(V.shape), k))
             np.testing.assert_allclose(J[:, idx], fd.ravel() / (2 * h), atol=1e-7)
+
+
+def test_jacobian_at_distinct_entries_equals_the_dense_jacobians_rows():
+    """joint_refine's shortcut (rows at the distinct entries only) against the full m^k Jacobian."""
+    from depth2.core.tensor import _design_at, _distinct_entries, _distinct_tuples, _jacobian_at, _sym_jacobian
+
+    rng = np.random.default_rng(5)
+    V, lam = rng.standard_normal((4, 3)), rng.standard_normal(3)
+    for k in (3, 4):
+        idx, _ = _distinct_entries(4, k)
+        tup = _distinct_tuples(4, k)
+        np.testing.assert_array_equal(np.ravel_multi_index(tup.T, (4,) * k), idx)
+        np.testing.assert_allclose(_jacobian_at(V, lam, tup), _sym_jacobian(V, lam, k)[idx], atol=1e-13)
+        dense = np.stack([dense_symmetric(np.array([1.0]), V[:, [i]], k).ravel() for i in range(3)], axis=1)
+        np.testing.assert_allclose(_design_at(V, tup), dense[idx], atol=1e-13)
 
 
 def test_zero_bias_method_recovers_a_bias_free_network():

@@ -11,9 +11,11 @@ import numpy as np
 
 from depth2.core.data import as_samples
 from depth2.core.gaussian import relu
-from depth2.learners.base import Fit, check_params, register
+from depth2.learners.base import Fit, check_params, convergence, register, relative_decrease
 
 NET_LBFGS_DEFAULTS = {"max_iter": 300, "max_rows": 100_000, "restarts": 1}
+FTOL = 1e-9  # relative decrease of the (start-normalized) loss at which L-BFGS stops
+GTOL = 1e-7  # largest projected gradient entry (start-normalized) at which L-BFGS stops
 
 
 def net_fit(a: np.ndarray, W: np.ndarray, b: np.ndarray, info: dict) -> Fit:
@@ -24,10 +26,13 @@ def net_fit(a: np.ndarray, W: np.ndarray, b: np.ndarray, info: dict) -> Fit:
 
 
 def lbfgs_refine(Xm: np.ndarray, ym: np.ndarray, a: np.ndarray, W: np.ndarray, b: np.ndarray,
-                 max_iter: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]:
+                 max_iter: int, ftol: float = FTOL) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]:
     """L-BFGS on ``1/2 mean (relu(Xm W + b) a - ym)^2`` over all parameters from (a (m,), W (d, m), b (m,)).
 
-    Returns the final (a, W, b) and ``{"refine_iterations", "refine_loss"}``.
+    The objective is divided by its starting value, so that L-BFGS-B's tests are relative: it stops when
+    the relative decrease of one step falls to ``ftol`` or the largest projected gradient entry to
+    ``GTOL``, or after ``max_iter`` iterations (then unconverged). Returns the final (a, W, b) and
+    ``{"refine_iterations", "refine_loss"}`` merged with the :func:`depth2.learners.base.convergence` record.
     """
     from scipy.optimize import minimize
 
@@ -37,7 +42,7 @@ def lbfgs_refine(Xm: np.ndarray, ym: np.ndarray, a: np.ndarray, W: np.ndarray, b
     def unpack(theta: np.ndarray):
         return theta[:m], theta[m : m + d * m].reshape(d, m), theta[m + d * m :]
 
-    def fun(theta: np.ndarray):
+    def raw(theta: np.ndarray):
         a_, W_, b_ = unpack(theta)
         P = Xm @ W_ + b_
         H = relu(P)
@@ -46,10 +51,29 @@ def lbfgs_refine(Xm: np.ndarray, ym: np.ndarray, a: np.ndarray, W: np.ndarray, b
         grad = np.concatenate([H.T @ r, (Xm.T @ G).ravel(), G.sum(axis=0)]) / n
         return 0.5 * float(r @ r) / n, grad
 
-    res = minimize(fun, np.concatenate([a, W.ravel(), b]), jac=True, method="L-BFGS-B",
-                   options={"maxiter": int(max_iter)})
+    theta0 = np.concatenate([a, W.ravel(), b])
+    f0 = raw(theta0)[0]
+    scale = f0 if f0 > 0 else 1.0
+    history = [f0]
+
+    def fun(theta: np.ndarray):
+        f, g = raw(theta)
+        return f / scale, g / scale
+
+    res = minimize(fun, theta0, jac=True, method="L-BFGS-B", callback=lambda th: history.append(raw(th)[0]),
+                   options={"maxiter": int(max_iter), "ftol": float(ftol), "gtol": GTOL})
     a2, W2, b2 = unpack(res.x)
-    return a2, W2, b2, {"refine_iterations": int(res.nit), "refine_loss": float(res.fun)}
+    loss = float(res.fun) * scale
+    rel = relative_decrease(history[-2], history[-1]) if len(history) >= 2 else None
+    grad = float(np.max(np.abs(res.jac))) if res.jac is not None else None
+    # status 0: L-BFGS-B's own test (ftol or gtol) stopped it; 1: the iteration budget ran out; 2: the line
+    # search failed, which at a zero-residual optimum is floating-point precision: converged only if the
+    # last relative decrease was already below ftol.
+    stopped = int(res.status) == 0 or (int(res.status) == 2 and rel is not None and rel <= ftol)
+    info = {"refine_iterations": int(res.nit), "refine_loss": loss}
+    info.update(convergence(steps=int(res.nit), max_steps=max(int(max_iter), 1), rel_decrease=rel, tol=ftol,
+                            grad_norm=grad, grad_tol=GTOL, stopped_by_test=stopped or f0 == 0.0))
+    return a2, W2, b2, info
 
 
 @register("net_lbfgs")
@@ -58,7 +82,7 @@ def fit_net_lbfgs(X, y=None, *, rng: np.random.Generator, width: int = 1, **para
 
     Each start draws unit columns ``w_i`` uniformly on the sphere, ``b_i ~ N(0, 1)`` and
     ``a_i ~ N(0, 1 / width)``; ``max_iter`` L-BFGS iterations on the first ``max_rows`` rows; the start with
-    the lowest training loss is kept (``restarts`` starts).
+    the lowest training loss is kept (``restarts`` starts), with its convergence record.
     """
     p = check_params("net_lbfgs", params, NET_LBFGS_DEFAULTS)
     m = int(width)

@@ -12,7 +12,9 @@ Family ``awasthi2021.relu_net``, parameters:
 * biases: ``bias_mode = "uniform"`` draws ``b_i ~ U[-bias, bias]``; ``"pm"`` sets ``b_i = +-bias`` (random
   signs); ``"list"`` cycles through ``biases`` (e.g. the Hermite roots 0, 1, -1);
 * ``collinearity`` c in [0, 1): ``w_i = normalize(sqrt(1 - c) g_i + sqrt(c) u)`` with one shared random unit u,
-  so that pairwise cosines are about c and the smallest singular value s_m(W) shrinks as c -> 1.
+  so that pairwise cosines are about c and the smallest singular value s_m(W) shrinks as c -> 1;
+* ``orthonormal`` (default false): the g_i are orthonormalized first (QR), so that with c = 0 every singular
+  value of W is 1 (the Hermite-roots experiment, which must not mix in the conditioning effect).
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ def planted_network(rng: np.random.Generator, d: int, params: Mapping[str, Any])
     c = float(params.get("collinearity", 0.0))
     G = rng.standard_normal((d, m))
     G /= np.linalg.norm(G, axis=0)
+    if params.get("orthonormal", False):
+        G = np.linalg.qr(G)[0] * np.sign(np.diag(np.linalg.qr(G)[1]))  # s_m(W) = 1: no conditioning effect
     u = rng.standard_normal(d)
     u /= np.linalg.norm(u)
     W = np.sqrt(1.0 - c) * G + np.sqrt(c) * u[:, None]

@@ -18,8 +18,8 @@ def experiments(cfg: Mapping[str, Any], root: Mapping[str, Any]) -> list[Experim
           ("hermite_tensor", "hermite_tensor+refine", "hermite_tensor_t3", "hermite_tensor_t4",
            "hermite_tensor_zero_bias")}
     lp["hermite_tensor+refine"]["max_iter"] = int(cfg["learners"]["refine_max_iter"])
-    lp["net_lbfgs"] = {"max_iter": int(cfg["learners"]["refine_max_iter"]),
-                       "max_rows": int(cfg["learners"]["hermite_tensor"]["max_rows"]),
+    lp["net_lbfgs"] = {"max_iter": int(cfg["learners"]["net_lbfgs_max_iter"]),
+                       "max_rows": int(cfg["learners"]["net_lbfgs_max_rows"]),
                        "restarts": int(cfg["learners"]["net_lbfgs_restarts"])}
     out: list[Experiment] = []
 
@@ -43,17 +43,17 @@ def experiments(cfg: Mapping[str, Any], root: Mapping[str, Any]) -> list[Experim
          for d, m in e["shapes"] for n in e["n"]])
     e = ex["bias_sweep"]
     add("bias_sweep", "Recovery against the bias magnitude |b|",
-        [point({"bias": float(bb)}, e["n"], e["d"], e["m"], e["learners"], bias_mode="pm", bias=float(bb))
-         for bb in e["biases"]])
+        [point({"bias": float(bb)}, e["n"], e["d"], e["m"], e["learners"], replicates=e["replicates"],
+               bias_mode="pm", bias=float(bb), orthonormal=bool(e["orthonormal"])) for bb in e["biases"]])
     e = ex["hermite_roots"]
     ablation = ["hermite_tensor", "hermite_tensor_t3", "hermite_tensor_t4"]
     add("hermite_roots", "Biases at the Hermite roots: T3 only, T4 only, T3 + T4",
         [point({"roots": "0_1_-1"}, e["n"], e["d"], e["m"], ablation, replicates=e["replicates"], bias_mode="list",
-               biases=[0.0, 1.0, -1.0])])
+               biases=[0.0, 1.0, -1.0], orthonormal=bool(e["orthonormal"]))])
     e = ex["baselines"]
     add("baselines", "Baselines: local search from random starts, and the zero-bias tensor method",
-        [point({"d": d, "m": m}, e["n"], d, m, ["hermite_tensor", *BASELINES], bias_mode="uniform",
-               bias=float(e["bias"])) for d, m in e["shapes"]])
+        [point({"d": d, "m": m}, e["n"], d, m, ["hermite_tensor", *BASELINES], replicates=e["replicates"],
+               bias_mode="uniform", bias=float(e["bias"])) for d, m in e["shapes"]])
     e = ex["conditioning"]
     add("conditioning", "Recovery against the condition of W (shared-direction collinearity)",
         [point({"collinearity": float(c)}, e["n"], e["d"], e["m"], ["hermite_tensor"], bias_mode="uniform",

@@ -17,9 +17,10 @@ LABEL = {"hermite_tensor": "tensor method", "hermite_tensor+refine": "tensor met
 
 
 def _per_replicate(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Worst neuron per replicate (max errors), with the replicate's test error."""
+    """Per replicate: the median over neurons of the direction error (up to sign), the fraction of
+    catastrophic failures (signed error > bounds.fail_err), the replicate's test error."""
     return df.groupby([*keys, "learner", "replicate"], as_index=False).agg(
-        w_err=("w_err", "max"), b_err=("b_err", "max"), rel_mse=("rel_mse", "first"))
+        dir_err=("dir_err", "median"), failed=("failed", "mean"), rel_mse=("rel_mse", "first"))
 
 
 def hermite_coeffs(tables: Mapping[str, pd.DataFrame], fig) -> None:
@@ -55,38 +56,54 @@ def hermite_coeffs(tables: Mapping[str, pd.DataFrame], fig) -> None:
 
 def recovery_vs_n(tables: Mapping[str, pd.DataFrame], fig) -> None:
     df = _per_replicate(tables["recovery_vs_n"], ["d", "m", "n"])
-    ax1, ax2 = fig.subplots(1, 2)
+    ax1, ax2, ax3 = fig.subplots(1, 3)
     for k, ((d, m, learner), g) in enumerate(df.groupby(["d", "m", "learner"], sort=True)):
         label = f"{LABEL[learner]}, d={d}, m={m}"
         c = f"C{k}"
-        for ax, col in ((ax1, "w_err"), (ax2, "rel_mse")):
-            med = g.groupby("n")[col].median()
+        for ax, col in ((ax1, "dir_err"), (ax2, "failed"), (ax3, "rel_mse")):
+            med = g.groupby("n")[col].median() if col != "failed" else g.groupby("n")[col].mean()
             ax.plot(med.index, med.to_numpy(), marker="o", ms=4, lw=1.4, color=c, label=label)
-            ax.scatter(g["n"] * (1 + 0.04 * (k - 1.5)), g[col], s=9, color=c, alpha=0.45, lw=0)
+            if col != "failed":
+                ax.scatter(g["n"] * (1 + 0.04 * (k - 1.5)), g[col], s=9, color=c, alpha=0.45, lw=0)
     n = np.array(sorted(set(df["n"])), dtype=float)
-    ref = df[df["n"] == n.min()]["w_err"].median()
+    ref = df[df["n"] == n.min()]["dir_err"].median()
     ax1.plot(n, ref * np.sqrt(n.min() / n), "k--", lw=0.8, label="slope -1/2")
-    for ax, lab in ((ax1, "max over neurons of |w_hat - w|"), (ax2, "test MSE / Var(y)")):
+    for ax, lab in ((ax1, "median over neurons of min|w_hat -+ w|\n(line: median; dots: seeds)"),
+                    (ax2, "fraction of neurons failed\n(signed |w_hat - w| > bounds.fail_err)"),
+                    (ax3, "test MSE / Var(y)\n(line: median; dots: seeds)")):
         ax.set_xscale("log")
-        ax.set_yscale("log")
+        if ax is not ax2:
+            ax.set_yscale("log")
         ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_xticks(n, [f"{v:.0e}" for v in n])
         ax.set_xlabel("samples n")
-        ax.set_ylabel(lab + "\n(line: median; dots: seeds)")
+        ax.set_ylabel(lab)
+    ax2.set_ylim(-0.02, 1.02)
     ax1.legend(fontsize=7)
 
 
 def bias_sweep(tables: Mapping[str, pd.DataFrame], fig) -> None:
-    df = _per_replicate(tables["bias_sweep"], ["bias"])
+    """Fraction of neurons recovered as (w, b) (Wilson 95%) and the per-seed median direction error."""
+    raw = tables["bias_sweep"]
+    df = _per_replicate(raw, ["bias"])
     ax1, ax2 = fig.subplots(1, 2)
+    for learner, g in raw.groupby("learner", sort=True):
+        bs, p, lo, hi = [], [], [], []
+        for bb, h in g.groupby("bias", sort=True):
+            pi, li, hi_ = proportion_interval(int(h["wb_recovered"].sum()), len(h))
+            bs.append(bb)
+            p.append(pi)
+            lo.append(max(pi - li, 0.0))
+            hi.append(max(hi_ - pi, 0.0))
+        ax1.errorbar(bs, p, yerr=[lo, hi], marker="o", ms=4, capsize=3, label=LABEL[learner])
     for learner, g in df.groupby("learner", sort=True):
-        for ax, col in ((ax1, "w_err"), (ax2, "rel_mse")):
-            s = summarize(g, ["bias"], col, log=True)
-            line_with_interval(ax, s["bias"], s["mean"], s["lo"], s["hi"], label=LABEL[learner])
-    ax1.set_ylabel("max over neurons of |w_hat - w|")
-    ax2.set_ylabel("test MSE / Var(y)")
+        s = summarize(g, ["bias"], "dir_err", log=True)
+        line_with_interval(ax2, s["bias"], s["mean"], s["lo"], s["hi"], label=LABEL[learner])
+    ax1.set_ylim(-0.02, 1.05)
+    ax1.set_ylabel("fraction of neurons recovered as (w, b)\n(Wilson 95%)")
+    ax2.set_ylabel("median over neurons of min|w_hat -+ w|")
+    ax2.set_yscale("log")
     for ax in (ax1, ax2):
-        ax.set_yscale("log")
         ax.set_xlabel("|b_i| (all neurons, random signs)")
     ax1.legend()
 
@@ -97,12 +114,14 @@ def hermite_roots(tables: Mapping[str, pd.DataFrame], fig) -> None:
     learners = ["hermite_tensor_t3", "hermite_tensor_t4", "hermite_tensor"]
     roots = sorted(set(df["b_true"]))
     width = 0.8 / len(learners)
+    from depth2.papers.awasthi2021.claims import ROOT_SCORE
+
     for j, learner in enumerate(learners):
         sub = df[df["learner"] == learner]
         p, lo, hi = [], [], []
         for b in roots:
             g = sub[sub["b_true"] == b]
-            pi, li, hi_ = proportion_interval(int(g["recovered"].sum()), len(g))
+            pi, li, hi_ = proportion_interval(int(g[ROOT_SCORE[learner]].sum()), len(g))
             p.append(pi)
             lo.append(max(pi - li, 0.0))  # rounding can put p a hair outside its own interval
             hi.append(max(hi_ - pi, 0.0))
@@ -110,7 +129,7 @@ def hermite_roots(tables: Mapping[str, pd.DataFrame], fig) -> None:
         ax.bar(x, p, width=width, yerr=[lo, hi], capsize=3, label=LABEL[learner])
     ax.set_xticks(np.arange(len(roots)), [f"b = {b:g}" for b in roots])
     ax.set_ylim(0, 1.05)
-    ax.set_ylabel("fraction of planted neurons recovered\n(Wilson 95%)")
+    ax.set_ylabel("fraction of planted neurons recovered\n(T3 / T4 only: up to sign; Wilson 95%)")
     ax.legend()
 
 
@@ -127,7 +146,7 @@ def baselines(tables: Mapping[str, pd.DataFrame], fig) -> None:
         rate, err, mse = [], [[], []], []
         for d, m in shapes:
             g = df[(df["learner"] == learner) & (df["d"] == d) & (df["m"] == m)]
-            p, lo, hi = proportion_interval(int(g["recovered"].sum()), len(g))
+            p, lo, hi = proportion_interval(int(g["wb_recovered"].sum()), len(g))
             rate.append(p)
             err[0].append(max(p - lo, 0.0))
             err[1].append(max(hi - p, 0.0))
@@ -139,24 +158,26 @@ def baselines(tables: Mapping[str, pd.DataFrame], fig) -> None:
     for ax in (ax1, ax2):
         ax.set_xticks(np.arange(len(shapes)), [f"d={d}, m={m}" for d, m in shapes])
     ax1.set_ylim(0, 1.05)
-    ax1.set_ylabel("fraction of planted neurons recovered\n(Wilson 95%)")
+    ax1.set_ylabel("fraction of planted neurons recovered\nas (w, b) (Wilson 95%)")
     ax2.set_yscale("log")
     ax2.set_ylabel("test MSE / Var(y)\n(dots: seeds; bar: median)")
     ax1.legend(fontsize=7)
 
 
 def conditioning(tables: Mapping[str, pd.DataFrame], fig) -> None:
-    """Worst-neuron |w_hat - w| and test MSE / Var(y) against 1 / s_m(W), one point per seed."""
+    """Per-seed median direction error and fraction of failed neurons against 1 / s_m(W), one point per seed."""
     df = tables["conditioning"]
     per = df.groupby(["collinearity", "replicate"], as_index=False).agg(
-        w_err=("w_err", "max"), rel_mse=("rel_mse", "first"), s_min=("s_min", "first"))
+        dir_err=("dir_err", "median"), failed=("failed", "mean"), s_min=("s_min", "first"))
     ax1, ax2 = fig.subplots(1, 2)
     for k, (c, g) in enumerate(per.groupby("collinearity", sort=True)):
-        for ax, col in ((ax1, "w_err"), (ax2, "rel_mse")):
+        for ax, col in ((ax1, "dir_err"), (ax2, "failed")):
             ax.scatter(1 / g["s_min"], g[col], s=18, color=f"C{k}", label=f"collinearity {c:g}")
-    for ax, lab in ((ax1, "max over neurons of |w_hat - w|"), (ax2, "test MSE / Var(y)")):
+    for ax, lab in ((ax1, "median over neurons of min|w_hat -+ w|"),
+                    (ax2, "fraction of neurons failed\n(signed |w_hat - w| > bounds.fail_err)")):
         ax.set_xscale("log")
-        ax.set_yscale("log")
         ax.set_xlabel("1 / s_m(W)  (smallest singular value of the planted W)")
         ax.set_ylabel(lab)
+    ax1.set_yscale("log")
+    ax2.set_ylim(-0.02, 1.02)
     ax1.legend(fontsize=7)

@@ -46,12 +46,18 @@ def hermite_mc(dataset: Any) -> pd.DataFrame:
 
 
 def recovery(dataset: Any, fits: Sequence[Fit], bounds: Mapping[str, Any]) -> pd.DataFrame:
-    """One row per (replicate, planted neuron): the matched neuron's |w_hat - w|, |b_hat - b|, |a_hat - a|,
-    ``recovered`` (|w_hat - w| <= bounds.recovery_tol) and the replicate's test MSE / Var(y) on fresh rows
-    drawn from the dataset's own ``test`` stream."""
+    """One row per (replicate, planted neuron), after Hungarian matching by |cos|:
+
+    * ``w_err`` = |w_hat - w| (signed: a flipped neuron scores about 2), ``dir_err`` = min(|w_hat -+ w|)
+      (the direction up to sign), ``b_err``, ``a_err``;
+    * ``recovered`` (w_err <= bounds.recovery_tol), ``dir_recovered`` (dir_err <= recovery_tol),
+      ``wb_recovered`` (recovered and b_err <= bounds.bias_tol: the neuron as a function), ``failed``
+      (w_err > bounds.fail_err: a catastrophic failure, a flip or a lost neuron, not a noisy estimate);
+    * the replicate's test MSE / Var(y) on fresh rows from the dataset's own ``test`` stream and s_m(W).
+    """
     spec = dataset.spec
     family = get_family(spec.family)
-    tol = float(bounds["recovery_tol"])
+    tol, btol, fail = float(bounds["recovery_tol"]), float(bounds["bias_tol"]), float(bounds["fail_err"])
     rows = []
     for r, fit in enumerate(fits):
         hid = {k: v[r] for k, v in dataset.hidden.items()}
@@ -62,10 +68,14 @@ def recovery(dataset: Any, fits: Sequence[Fit], bounds: Mapping[str, Any]) -> pd
         s_m = float(np.linalg.svd(hid["W"], compute_uv=False)[-1])
         for i in range(hid["W"].shape[1]):
             j = perm[i]
-            w_err = float(np.linalg.norm(W_hat[:, j] / np.linalg.norm(W_hat[:, j]) - hid["W"][:, i]))
+            u = W_hat[:, j] / np.linalg.norm(W_hat[:, j])
+            w_err = float(np.linalg.norm(u - hid["W"][:, i]))
+            dir_err = min(w_err, float(np.linalg.norm(u + hid["W"][:, i])))
+            b_err = abs(float(fit.params["b"][j]) - float(hid["b"][i]))
             rows.append({**dataset.labels, "n": spec.n, "replicate": r, "neuron": i, "b_true": float(hid["b"][i]),
-                         "a_true": float(hid["a"][i]), "cos": float(cos[i]), "w_err": w_err,
-                         "b_err": abs(float(fit.params["b"][j]) - float(hid["b"][i])),
-                         "a_err": abs(float(fit.params["a"][j]) - float(hid["a"][i])),
-                         "recovered": bool(w_err <= tol), "rel_mse": rel_mse, "s_min": s_m})
+                         "a_true": float(hid["a"][i]), "cos": float(cos[i]), "w_err": w_err, "dir_err": dir_err,
+                         "b_err": b_err, "a_err": abs(float(fit.params["a"][j]) - float(hid["a"][i])),
+                         "recovered": bool(w_err <= tol), "dir_recovered": bool(dir_err <= tol),
+                         "wb_recovered": bool(w_err <= tol and b_err <= btol), "failed": bool(w_err > fail),
+                         "rel_mse": rel_mse, "s_min": s_m})
     return pd.DataFrame(rows)
