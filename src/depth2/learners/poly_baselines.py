@@ -339,14 +339,16 @@ def _train_student(Xm: np.ndarray, ym: np.ndarray, m: int, coef: np.ndarray, p: 
     return a, W, c, info
 
 
-def student_convergence(curve: list, steps: int, tol: float) -> dict:
+def student_convergence(curve: list, steps: int, tol: float, var_y: float) -> dict:
     """The :func:`depth2.learners.base.convergence` record of a student run: Adam's fixed schedule runs all
     ``steps``; the fit counts as converged when the mean training loss of the last ``log_every`` window fell
-    by at most ``tol`` (relative) from the window before (the loss has flattened by the end of the schedule)."""
+    by at most ``tol`` from the window before, relative to ``Var(y)`` (the loss of the constant predictor: the
+    loss has flattened by the end of the schedule; relative to the loss itself a fit near zero loss would
+    never count)."""
     rel = None
     if len(curve) >= 2:
         prev, last = float(curve[-2][1]), float(curve[-1][1])
-        rel = (prev - last) / max(abs(prev), 1e-300)
+        rel = (prev - last) / max(float(var_y), 1e-300)
     return convergence(steps=steps, max_steps=max(1, steps), rel_decrease=rel, tol=tol)
 
 
@@ -405,5 +407,5 @@ def fit_student_gd(X, y=None, *, rng: np.random.Generator, width: int = 1, **par
     a, W, c, info = min(runs, key=lambda run: run[3]["train_mse"])
     info.update(var_y=float(ym.var()), rows=n, batch=batch,
                 restart_train_mse=[run[3]["train_mse"] for run in runs])
-    info.update(student_convergence(info["curve"], int(p["steps"]), float(p["tol"])))
+    info.update(student_convergence(info["curve"], int(p["steps"]), float(p["tol"]), info["var_y"]))
     return Fit("poly_net", {"a": a, "W": W, "coef": coef.copy(), "c": np.array(c)}, info=info)

@@ -457,12 +457,12 @@ def power_search(cm: CubicMoments, r: int, rng: np.random.Generator, *, restarts
             active[idx[move < tol]] = False
             if not active.any():
                 break
-        all_stopped = all_stopped and not active.any()
         steps.append(step)
         vals = cm.scalars(U)
         if found.shape[1]:
             vals -= lams @ (found.T @ U) ** 3
         chosen = _accept(U, vals, found, need, float(dedupe), float(accept_frac))
+        all_stopped = all_stopped and not active[chosen].any()  # every accepted start met tol
         per_round.append(int(chosen.size))
         rest = np.setdiff1d(np.arange(K), chosen)
         pool, pool_vals = np.column_stack([pool, U[:, rest]]), np.concatenate([pool_vals, vals[rest]])
