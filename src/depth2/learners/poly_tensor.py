@@ -60,6 +60,17 @@ A "pass" below is one sweep over the n rows; ``vectors`` on k columns costs O(n 
     ``sum_j T_j V T_j``, and their corrected liftings) cannot be applied from samples without the d^3
     tensor or O(n^2) pair sums, and are not implemented.
 
+Population mode (``population = true``): the learner reads the data family's exact moment operator
+(:class:`~depth2.core.cubic_moments.PopulationMoments`, through :func:`depth2.core.data.population_of`) instead
+of the rows, so every method runs unchanged at n = infinity in O(d r k) per contraction, and the output layer
+is the exact least-squares solution (:func:`fit_output_layer_population`). ``tensor_power_only`` is
+``tensor_power`` without the refinement and repair: the power search's own share of the recovery.
+
+Convergence (``Fit.info``, :func:`depth2.learners.base.convergence`): a refined fit is converged when L-BFGS
+stopped by its own test (relative decrease ``refine_tol``, default 1e-8, or the projected gradient) before
+``refine_iters`` evaluations (default 3000 per refinement, so ``refine_iters * (1 + repair_rounds)`` in all);
+``tensor_power_only`` when every accepted start met the power method's ``tol`` within ``iters`` steps.
+
 Joint refinement (:func:`joint_refine`): L-BFGS on ``|T3 - sum_i l_i v_i^{(x)3}|_F^2`` over unit ``v_i``
 with the weights ``l`` eliminated, computed without the dense tensor as ``|T3|^2 - 2 sum_i l_i s_i +
 l^T (G o G o G) l`` (``s_i = T3(v_i, v_i, v_i)``, ``G = V^T V``): one ``vectors`` pass (O(n d r)) per
@@ -236,10 +247,12 @@ def joint_refine(cm: CubicMoments, V: np.ndarray, iters: int, ftol: float = 1e-9
 
 def _solve_weights(G: np.ndarray, s: np.ndarray, ridge: float = 0.0) -> np.ndarray:
     """Weights of unit components from ``(G o G o G + ridge I) l = s`` (least squares when ridge = 0)."""
-    G3 = G * G * G
+    from scipy.linalg import LinAlgError, cho_factor, cho_solve
+
+    G3 = G * G * G  # a Hadamard product of Gram matrices: positive semidefinite, so Cholesky with the ridge
     try:
-        return np.linalg.solve(G3 + (float(ridge) + 1e-10) * np.eye(G.shape[0]), s)
-    except np.linalg.LinAlgError:
+        return cho_solve(cho_factor(G3 + (float(ridge) + 1e-10) * np.eye(G.shape[0])), s)
+    except (LinAlgError, np.linalg.LinAlgError):
         return np.linalg.lstsq(G3, s, rcond=None)[0]
 
 

@@ -66,8 +66,8 @@ def experiments(cfg: Mapping[str, Any], root: Mapping[str, Any]) -> list[Experim
             r = rank_width(d, frac)
             # n is only the stored rows (for ols); the tensor learners read the exact population T3
             pts.append(Point(labels={"d": d, "frac_rank": float(frac), "r": r},
-                             family=FAMILY, n=int(e["n_rows"]), d=int(d), replicates=reps,
-                             params={"r": int(r), "sigma": "he3"}, learners=("trivial", "ols", *e["learners"]),
+                             family=FAMILY, n=int(e["n_rows"]), d=int(d), replicates=int(e.get("replicates") or reps),
+                             params={"r": int(r), "sigma": "he3"}, learners=("ols", *e["learners"]),
                              width=int(r)))
     if ex["frontier"]["enabled"]:
         used = {ln for p in pts for ln in p.learners}
@@ -83,14 +83,14 @@ def experiments(cfg: Mapping[str, Any], root: Mapping[str, Any]) -> list[Experim
             r = rank_width(d, frac)
             n = max(1000, round(float(e["n_per_rd2"]) * r * d * d))
             tensor = [ln for ln in e["learners"] if ln not in AT_MOST_D or r <= d]
-            pts.append(point({"d": d, "frac_rank": float(frac), "r": r}, n, d, r, "he3", ["trivial", "ols", *tensor]))
+            pts.append(point({"d": d, "frac_rank": float(frac), "r": r}, n, d, r, "he3", ["ols", *tensor]))
     add("barrier", "Finite-n arm: proper tensor learners at n proportional to r d^2", pts)
 
     e = ex["cubic_control"]
     feats = lambda d: d * (d + 1) * (d + 2) // 6  # noqa: E731  C(d + 2, 3): the degree-3 Hermite features
     add("cubic_control", "Improper control: ridge on all cubic features against n / C(d + 2, 3)",
         [point({"d": e["d"], "r": r, "n_over_features": float(q)}, max(10, round(q * feats(e["d"]))), e["d"], r,
-               "he3", ["trivial", "ols", "cubic_ridge"]) for r in e["r"] for q in e["n_over_features"]])
+               "he3", ["ols", "cubic_ridge"]) for r in e["r"] for q in e["n_over_features"]])
 
     e = ex["student"]
     pts = []
