@@ -172,3 +172,23 @@ def test_cubic_regime_in_and_out():
 def test_every_claim_declares_a_regime_and_the_identity_is_a_sanity_check():
     assert all(c.regime is not None for c in C.CLAIMS)
     assert [c.id for c in C.CLAIMS if c.sanity] == ["mondelli2019.variance_identity"]
+
+
+def test_frontier_grid_reads_the_population_and_caps_r_at_max_ratio():
+    from depth2.papers.mondelli2019.experiments import experiments
+
+    on = {"enabled": True}
+    cfg = {"replicates": 3, "learners": {"tensor_power": {"restarts": 2}},
+           "experiments": {"identities": {"enabled": False, "sigmas": [], "r": []},
+                           "barrier": {"enabled": False, "dims": []},
+                           "cubic_control": {"enabled": False, "r": [], "d": 5, "n_over_features": []},
+                           "student": {"enabled": False, "dims": []},
+                           "frontier": {**on, "dims": [20, 50], "rank_fractions": [0.6, 0.9], "n_rows": 500,
+                                        "learners": ["tensor_power", "tensor_power_only"], "max_ratio": 1.0,
+                                        "replicates": 2}}}
+    (ex,) = experiments(cfg, {})
+    assert ex.name == "frontier"
+    assert [(p.d, p.width) for p in ex.points] == [(20, 46), (20, 69), (50, 265)]  # 0.9 * 442 = 398 > 50^1.5
+    assert all(p.replicates == 2 and p.n == 500 and "trivial" not in p.learners for p in ex.points)
+    assert ex.learner_params["tensor_power"] == {"restarts": 2, "population": True}
+    assert ex.learner_params["tensor_power_only"] == {"population": True} and ex.learner_params["ols"] == {}

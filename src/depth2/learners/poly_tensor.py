@@ -68,7 +68,7 @@ is the exact least-squares solution (:func:`fit_output_layer_population`). ``ten
 
 Convergence (``Fit.info``, :func:`depth2.learners.base.convergence`): a refined fit is converged when L-BFGS
 stopped by its own test (relative decrease ``refine_tol``, default 1e-8, or the projected gradient) before
-``refine_iters`` evaluations (default 3000 per refinement, so ``refine_iters * (1 + repair_rounds)`` in all);
+``refine_iters`` evaluations (default 5000 per refinement, so ``refine_iters * (1 + repair_rounds)`` in all);
 ``tensor_power_only`` when every accepted start met the power method's ``tol`` within ``iters`` steps.
 
 Joint refinement (:func:`joint_refine`): L-BFGS on ``|T3 - sum_i l_i v_i^{(x)3}|_F^2`` over unit ``v_i``
@@ -107,12 +107,12 @@ COMMON_DEFAULTS: dict[str, Any] = {
     "refine_memory": 10,  # L-BFGS memory (correction pairs) of the joint refinement
 }
 JENNRICH_DEFAULTS: dict[str, Any] = {**COMMON_DEFAULTS, "subspace_draws": 10, "draws": 4, "polish_iters": 5,
-                                     "refine_iters": 3000, "repair_rounds": 1}
-POWER_DEFAULTS: dict[str, Any] = {**COMMON_DEFAULTS, "init": "random", "restarts": 3, "iters": 10, "refine_iters": 3000,
+                                     "refine_iters": 5000, "repair_rounds": 1}
+POWER_DEFAULTS: dict[str, Any] = {**COMMON_DEFAULTS, "init": "random", "restarts": 3, "iters": 10, "refine_iters": 5000,
                                   "repair_rounds": 1, "tol": 1e-4, "dedupe": 0.8, "accept_frac": 0.5,
                                   "max_rounds": 8}
 SPECTRAL_DEFAULTS: dict[str, Any] = {**COMMON_DEFAULTS, "oversample": 10, "power_iters": 1, "restarts": 10,
-                                     "iters": 50, "refine_iters": 3000, "repair_rounds": 1, "tol": 1e-4,
+                                     "iters": 50, "refine_iters": 5000, "repair_rounds": 1, "tol": 1e-4,
                                      "dedupe": 0.8, "accept_frac": 0.5, "max_rounds": 8}
 _SEARCH_KEYS = ("init", "restarts", "iters", "tol", "max_rounds")
 WEAK_FRAC = 0.75  # repair: columns weighing less than this times the median weight are searched again

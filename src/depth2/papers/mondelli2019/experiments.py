@@ -64,6 +64,8 @@ def experiments(cfg: Mapping[str, Any], root: Mapping[str, Any]) -> list[Experim
     for d in e["dims"]:
         for frac in e["rank_fractions"]:
             r = rank_width(d, frac)
+            if e.get("max_ratio") and r > float(e["max_ratio"]) * d**1.5:
+                continue  # budget cap: the frontier claim's regime check reports a d whose grid no longer brackets r*
             # n is only the stored rows (for ols); the tensor learners read the exact population T3
             pts.append(Point(labels={"d": d, "frac_rank": float(frac), "r": r},
                              family=FAMILY, n=int(e["n_rows"]), d=int(d), replicates=int(e.get("replicates") or reps),
