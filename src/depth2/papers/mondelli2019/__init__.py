@@ -25,8 +25,9 @@ FIGURES = (
                "efficient proper learner's frontier r*(d) should grow like d^1.5, more slowly than the generic "
                "rank. **Plot shows**, with the tensor learners reading the exact population moment T3 (n = "
                "infinity: no sampling noise), the fraction of planted weights recovered (left; the power method "
-               "alone, and with the joint refinement run to its tolerance) and the test risk / Var(y) beside "
-               "least squares (middle), against r / generic rank, one colour per d; right: r*(d), the largest "
+               "alone, and with the joint refinement run to its tolerance) and the test risk / Var(y) (middle; least "
+               "squares has risk / Var(y) = 1 exactly at n = infinity for He_3, the dotted level, measured in the "
+               "identities figure), against r / generic rank, one colour per d; right: r*(d), the largest "
                "grid r with at least half the weights recovered, per seed, against d^1.5 and the generic rank. "
                + TREND, _draw("frontier"), size=(13.0, 4.2)),
     FigureSpec("barrier", ("barrier",), "mondelli2019: finite-n arm (n proportional to r d^2)",

@@ -66,10 +66,10 @@ def experiments(cfg: Mapping[str, Any], root: Mapping[str, Any]) -> list[Experim
             r = rank_width(d, frac)
             if e.get("max_ratio") and r > float(e["max_ratio"]) * d**1.5:
                 continue  # budget cap: the frontier claim's regime check reports a d whose grid no longer brackets r*
-            # n is only the stored rows (for ols); the tensor learners read the exact population T3
+            # n is only the stored rows (for inspection); the tensor learners read the exact population T3
             pts.append(Point(labels={"d": d, "frac_rank": float(frac), "r": r},
                              family=FAMILY, n=int(e["n_rows"]), d=int(d), replicates=int(e.get("replicates") or reps),
-                             params={"r": int(r), "sigma": "he3"}, learners=("ols", *e["learners"]),
+                             params={"r": int(r), "sigma": "he3"}, learners=tuple(e["learners"]),
                              width=int(r)))
     if ex["frontier"]["enabled"]:
         used = {ln for p in pts for ln in p.learners}
