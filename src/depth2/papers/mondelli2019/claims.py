@@ -185,14 +185,11 @@ def weights_vs_risk(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any
 
 
 def weights_regime(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any]) -> list[str]:
-    """Refined tensor fits converged; at least 10 proper fits with r <= generic rank / 2, of which at least
+    """Refined tensor fits with r <= generic rank / 2 converged; at least 10 such proper fits, of which at least
     3 recover the weights only partly (1 - mean c^6 >= 0.1: otherwise the relation is only checked at 0)."""
     df = _proper_fits(tables)
-    out = []
-    for e in ("frontier", "barrier"):
-        if e in tables:
-            out += [f"{e}: {s}" for s in convergence_shortfalls(tables[e], list(REFINED))]
     inside = df[df["r_over_rank"] <= 0.5]
+    out = [f"r <= rank/2: {s}" for s in convergence_shortfalls(inside, list(REFINED))]
     if len(inside) < 10:
         out.append(f"{len(inside)} proper fits with r <= generic rank / 2 < 10")
     partial = int((1.0 - inside["mean_cos6"] >= 0.1).sum())
