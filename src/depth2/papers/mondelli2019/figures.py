@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import NullFormatter, ScalarFormatter
 
 from depth2.papers.mondelli2019.experiments import generic_rank
 from depth2.plotting import line_with_interval, summarize
@@ -96,6 +97,10 @@ def frontier(tables: Mapping[str, pd.DataFrame], fig) -> None:
         ax3.plot(dd, dd**1.5, "k:", lw=0.8, label="d^1.5")
         ax3.set_xscale("log")
         ax3.set_yscale("log")
+        for axis in (ax3.xaxis, ax3.yaxis):
+            axis.set_major_formatter(ScalarFormatter())
+            axis.set_minor_formatter(NullFormatter())
+        ax3.set_xticks(sorted(set(fp["d"])))
         ax3.legend(fontsize=6)
     ax3.set_xlabel("d")
     ax3.set_ylabel("r*: largest r with >= 1/2 of the weights recovered")
