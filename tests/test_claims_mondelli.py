@@ -193,3 +193,11 @@ def test_frontier_grid_reads_the_population_and_caps_r_at_max_ratio():
                for p in ex.points)
     assert ex.learner_params == {"tensor_power": {"restarts": 2, "population": True},
                                  "tensor_power_only": {"population": True}}
+
+
+def test_half_the_generic_rank_allows_the_rounding_of_r():
+    """rank_width rounds 0.5 * rank (d = 30: 82.7 -> 83): that r is in weights_vs_risk's regime, r + 1 is not."""
+    rows = [{"d": 30, "r": r, "replicate": 0, "learner": "tensor_power", "mean_cos6": 0.5, "rel_risk": 0.5}
+            for r in (83, 84)]
+    fits = C._proper_fits({"frontier": pd.DataFrame(rows)})
+    assert list(fits["half_rank"]) == [True, False]

@@ -156,7 +156,9 @@ def _proper_fits(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     frames = [tables[e].assign(experiment=e) for e in ("frontier", "barrier", "student") if e in tables]
     df = pd.concat(frames, ignore_index=True)
     df = df[df["learner"].isin(PROPER) & df["mean_cos6"].notna()]
-    return df.assign(r_over_rank=df["r"] / generic_rank(df["d"].to_numpy(float)),
+    rank = generic_rank(df["d"].to_numpy(float))
+    # r at most half the generic rank, up to the rounding of a grid's r (rank_width rounds 0.5 * rank)
+    return df.assign(r_over_rank=df["r"] / rank, half_rank=df["r"] <= 0.5 * rank + 0.5,
                      residual=df["rel_risk"] - (1.0 - df["mean_cos6"]))
 
 
@@ -165,7 +167,7 @@ def weights_vs_risk(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any
     weights: the 95% interval of the mean residual (risk/Var - (1 - mean c^6)) within +- bounds.relation_tol
     for every learner (not supported when one interval lies outside), so low risk needs accurate weights."""
     df = _proper_fits(tables)
-    inside = df[df["r_over_rank"] <= 0.5]
+    inside = df[df["half_rank"]]
     tol = float(bounds["relation_tol"])
     verdicts, obs = [], []
     for learner, g in inside.groupby("learner", sort=True):
@@ -174,7 +176,7 @@ def weights_vs_risk(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any
                         NOT_SUPPORTED if hi < -tol or lo > tol else INCONCLUSIVE)
         obs.append(f"{learner}: mean residual {m:+.3f} ({lo:+.3f}..{hi:+.3f}), max |residual| "
                    f"{g['residual'].abs().max():.3f} over {len(g)} fits")
-    out = df[(df["r_over_rank"] > 0.5) & (df["r_over_rank"] <= 1.0)]
+    out = df[~df["half_rank"] & (df["r_over_rank"] <= 1.0)]
     if len(out):
         obs.append(f"outside the regime (r between half and all of the generic rank, not counted): {len(out)} fits, "
                    f"max |residual| {out['residual'].abs().max():.3f}")
@@ -188,7 +190,7 @@ def weights_regime(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any]
     """Refined tensor fits with r <= generic rank / 2 converged; at least 10 such proper fits, of which at least
     3 recover the weights only partly (1 - mean c^6 >= 0.1: otherwise the relation is only checked at 0)."""
     df = _proper_fits(tables)
-    inside = df[df["r_over_rank"] <= 0.5]
+    inside = df[df["half_rank"]]
     out = [f"r <= rank/2: {s}" for s in convergence_shortfalls(inside, list(REFINED))]
     if len(inside) < 10:
         out.append(f"{len(inside)} proper fits with r <= generic rank / 2 < 10")

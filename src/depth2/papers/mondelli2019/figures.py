@@ -115,10 +115,9 @@ def weights_vs_risk(tables: Mapping[str, pd.DataFrame], fig) -> None:
     df = pd.concat([tables[e].assign(experiment=e) for e in ("frontier", "barrier", "student") if e in tables],
                    ignore_index=True)
     df = df[df["mean_cos6"].notna()]
-    rank = df["r"] / generic_rank(df["d"].to_numpy(float))
     ax = fig.subplots(1, 1)
     for k, (ln, g) in enumerate(df.groupby("learner", sort=True)):
-        inside = rank.loc[g.index] <= 0.5
+        inside = g["r"] <= 0.5 * generic_rank(g["d"].to_numpy(float)) + 0.5  # up to the rounding of r
         ax.scatter(1.0 - g["mean_cos6"][inside], g["rel_risk"][inside], s=16, color=f"C{k}",
                    marker=MARKER.get(ln, "o"), label=f"{LABEL.get(ln, ln)} (r <= rank/2)", alpha=0.8)
         ax.scatter(1.0 - g["mean_cos6"][~inside], g["rel_risk"][~inside], s=16, facecolors="none",
