@@ -125,6 +125,7 @@ def weights_vs_risk(tables: Mapping[str, pd.DataFrame], fig) -> None:
     ax.plot([0, 1], [0, 1], "k--", lw=0.8, label="risk/Var = 1 - mean c^6")
     ax.set_xlabel("1 - mean over planted units of |cos|^6 (matched)")
     _risk_axes(ax)
+    ax.set_ylabel("test risk / Var(y) (one point per fit)")
     ax.legend(fontsize=6)
 
 
