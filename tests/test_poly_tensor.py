@@ -224,3 +224,93 @@ def test_bad_init_and_shapes_are_named():
         cm.vectors(np.ones((5, 2)))
     with pytest.raises(ValueError, match="V must have shape"):
         cm.contract_pairs(np.ones((6, 5, 2)))
+
+
+# ---------------------------------------------------------------------------- the population operator (n = infinity)
+def _population(d: int = 7, r: int = 5, seed: int = 4):
+    from depth2.core.cubic_moments import PopulationMoments
+
+    rng = np.random.default_rng(seed)
+    W = rng.standard_normal((d, r))
+    W /= np.linalg.norm(W, axis=0)
+    a = rng.uniform(0.5, 1.5, r)
+    return PopulationMoments(W, a, np.array([0.0, 0.0, 0.0, 1.0])), W, a, rng
+
+
+def test_population_operator_equals_its_dense_tensor_brute_force():
+    """Every contraction of PopulationMoments against the same contraction of the dense 6 sum a_i w_i^(x)3."""
+    pm, W, a, rng = _population()
+    T = dense_symmetric(6.0 * a, W, 3)
+    np.testing.assert_allclose(pm.dense(), T, atol=1e-12)
+    U, G = rng.standard_normal((7, 4)), rng.standard_normal((7, 3))
+    V = rng.standard_normal((7, 7, 2))
+    np.testing.assert_allclose(pm.vectors(U), np.einsum("abc,bk,ck->ak", T, U, U), atol=1e-10)
+    np.testing.assert_allclose(pm.scalars(U), np.einsum("abc,ak,bk,ck->k", T, U, U, U), atol=1e-10)
+    np.testing.assert_allclose(pm.matrices(G), np.einsum("abc,ck->kab", T, G), atol=1e-10)
+    np.testing.assert_allclose(pm.contract_pairs(V), np.einsum("abc,abk->ck", T, V), atol=1e-10)
+    np.testing.assert_allclose(pm.flattening_apply(V), np.einsum("abc,dec,dek->abk", T, T, V), atol=1e-9)
+
+
+def test_population_operator_matches_cubic_moments_on_many_rows():
+    """CubicMoments of 4e5 sampled rows agrees with the population operator within its sampling noise
+    (relative Frobenius error of T3(., ., g) and of T3(., u, u) below 5%)."""
+    pm, W, a, rng = _population(d=6, r=4, seed=9)
+    X = rng.standard_normal((400_000, 6))
+    Z = X @ W
+    cm = CubicMoments(X, (Z**3 - 3 * Z) @ a)
+    U, g = rng.standard_normal((6, 3)), rng.standard_normal(6)
+    for got, want in ((cm.vectors(U), pm.vectors(U)), (cm.matrix(g), pm.matrix(g)), (cm.dense(), pm.dense())):
+        assert np.linalg.norm(got - want) < 0.05 * np.linalg.norm(want)
+
+
+def test_population_covariance_matches_monte_carlo():
+    """Cov(p(<v, x>), p(<v', x>)) and Cov(p(<v, x>), y) from the identity against 4e5 rows (He_2 + He_3 data
+    and z^3 features, so that degrees 1-3 all enter)."""
+    from depth2.core.cubic_moments import PopulationMoments
+
+    rng = np.random.default_rng(5)
+    d, r = 5, 3
+    W = _unit(rng.standard_normal((d, r)))
+    V = _unit(rng.standard_normal((d, 2)))
+    pm = PopulationMoments(W, np.ones(r), np.array([0.0, 0.0, 1.0, 1.0]))  # He_2 + He_3
+    cov_ff, cov_fy, ey, ep = pm.covariance(V, np.polynomial.hermite_e.poly2herme([0, 0, 0, 1.0]))  # z^3
+    X = rng.standard_normal((400_000, d))
+    Zw, Zv = X @ W, X @ V
+    y = (Zw**2 - 1 + Zw**3 - 3 * Zw).sum(axis=1)
+    F = Zv**3
+    emp = np.cov(np.column_stack([F, y]).T)
+    np.testing.assert_allclose(cov_ff, emp[:2, :2], rtol=0.05, atol=0.1)
+    np.testing.assert_allclose(cov_fy, emp[:2, 2], rtol=0.05, atol=0.1)
+    assert ey == 0.0 and ep == 0.0
+
+
+def _unit(M):
+    return M / np.linalg.norm(M, axis=0)
+
+
+def _population_samples(d: int, r: int, n: int = 20_000, seed: int = 3):
+    import depth2.papers.mondelli2019.data  # noqa: F401  (registers the family)
+
+    spec = DatasetSpec("mondelli2019.poly_net", n, d, 1, {"r": r, "sigma": "he3"}, [seed, "test", "pop"])
+    hid = generate_hidden(spec)
+    return Samples(n, d, spec=spec, replicate=0, hidden={k: v[0] for k, v in hid.items()}), hid["W"][0]
+
+
+def test_population_learner_recovers_overcomplete_weights_and_its_output_layer_matches_the_rows():
+    """tensor_power at n = infinity (population = true), d = 10, r = 15 > d: every weight recovered, and the exact
+    output layer equals least squares on 2e4 rows to within sampling noise (REFINE_RIDGE shrinks the weights
+    slightly, so the components stop a little short of cos = 1)."""
+    S, W = _population_samples(10, 15)
+    fit = _REGISTRY["tensor_power"](S, rng=np.random.default_rng(0), width=15, population=True)
+    assert fit.info["population"] and fit.info["converged"]
+    _, cos = match_components(fit.params["W"], W)
+    assert np.all(cos >= 0.95), cos
+    a_rows, c_rows = fit_output_layer(S, fit.params["W"], fit.params["coef"])
+    np.testing.assert_allclose(fit.params["a"], a_rows, atol=0.05)
+    assert abs(float(fit.params["c"]) - c_rows) < 0.2
+
+
+def test_population_needs_a_generated_dataset():
+    X, y, _ = _planted(np.random.default_rng(2), 500, 6, 2)
+    with pytest.raises(ValueError, match="exact population"):
+        _REGISTRY["tensor_power"](X, y, rng=np.random.default_rng(0), width=2, population=True)

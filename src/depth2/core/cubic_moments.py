@@ -274,3 +274,129 @@ class CubicMoments:
         eye, mu = np.eye(d), self.mu
         return M3 - (np.einsum("a,bc->abc", mu, eye) + np.einsum("b,ac->abc", mu, eye)
                      + np.einsum("c,ab->abc", mu, eye))
+
+
+class PopulationMoments:
+    """The population order-3 Hermite moment of a planted network, as the same operator as
+    :class:`CubicMoments` (n = infinity), in O(d r k) per contraction and never as a d^3 array.
+
+    For ``y = sum_i a_i p(<w_i, x>)`` with unit ``w_i``, ``x ~ N(0, I_d)`` and ``p = sum_k h_k He_k``,
+    ``T3 = E[y He_3(x)] = 6 h_3 sum_i a_i w_i^{(x)3} = sum_i l_i w_i^{(x)3}`` with ``l_i = 6 h_3 a_i``, so
+
+    * ``vectors(U)``: ``T3(., u, u) = W (l o (W^T u)^2)``; ``scalars(U)``: ``sum_i l_i (w_i.u)^3``;
+    * ``matrices(G)``: ``T3(., ., g) = W diag(l o W^T g) W^T``;
+    * ``contract_pairs(V)``: ``sum_ab T_abc V_ab = W (l o (w_i^T V w_i)_i)``.
+
+    The residualization of :class:`CubicMoments` removes parts that vanish in population, so ``s0 = 0`` and
+    ``mu = 0``. ``covariance`` gives the exact second moments the output layer needs (see
+    :func:`depth2.learners.poly_tensor.fit_output_layer_population`). Equivalence with :class:`CubicMoments`
+    on many rows is tested in ``tests/test_poly_tensor.py``.
+
+    Parameters
+    ----------
+    W : (d, r) planted directions (unit columns; normalized here)
+    a : (r,) output weights
+    hermite : (h_0, ..., h_K) Hermite coefficients of p (K >= 3)
+    """
+
+    n = float("inf")
+
+    def __init__(self, W: np.ndarray, a: np.ndarray, hermite: np.ndarray) -> None:
+        W = np.asarray(W, dtype=float)
+        if W.ndim != 2:
+            raise ValueError(f"W must have shape (d, r), got {W.shape}")
+        norms = np.linalg.norm(W, axis=0)
+        if np.any(norms == 0) or not np.all(np.isfinite(W)):
+            raise ValueError("W must have finite, nonzero columns")
+        self.W = W / norms
+        self.a = np.asarray(a, dtype=float).reshape(-1)
+        if self.a.shape != (self.W.shape[1],):
+            raise ValueError(f"a must have shape ({self.W.shape[1]},), got {self.a.shape}")
+        self.hermite = np.asarray(hermite, dtype=float).reshape(-1)
+        if self.hermite.size < 4:
+            raise ValueError("hermite must hold the coefficients h_0..h_3 at least")
+        self.lam = 6.0 * self.hermite[3] * self.a
+        self.d = self.W.shape[0]
+        self.residualize = None
+        self.passes = 0
+        self.s0, self.mu = 0.0, np.zeros(self.d)
+        self.samples = None
+
+    def _as_columns(self, U: np.ndarray, name: str) -> tuple[np.ndarray, bool]:
+        U = np.asarray(U, dtype=float)
+        one = U.ndim == 1
+        U2 = U[:, None] if one else U
+        if U2.ndim != 2 or U2.shape[0] != self.d:
+            raise ValueError(f"{name} must have shape (d,) or (d, k) with d = {self.d}, got {U.shape}")
+        return U2, one
+
+    def vectors(self, U: np.ndarray) -> np.ndarray:
+        """``T3(., u_j, u_j)`` per column, O(d r k)."""
+        U2, one = self._as_columns(U, "U")
+        self.passes += 1
+        P = self.W.T @ U2
+        out = self.W @ (self.lam[:, None] * P * P)
+        return out[:, 0] if one else out
+
+    def scalars(self, U: np.ndarray) -> np.ndarray:
+        """``T3(u_j, u_j, u_j)`` per column, O(d r k)."""
+        U2, one = self._as_columns(U, "U")
+        self.passes += 1
+        P = self.W.T @ U2
+        out = self.lam @ (P * P * P)
+        return float(out[0]) if one else out
+
+    def matrices(self, G: np.ndarray) -> np.ndarray:
+        """``T3(., ., g_j)`` per column: (k, d, d), O(d^2 r k)."""
+        G2, _ = self._as_columns(G, "G")
+        self.passes += 1
+        C = self.lam[:, None] * (self.W.T @ G2)  # (r, k)
+        return np.einsum("ai,ik,bi->kab", self.W, C, self.W, optimize=True)
+
+    def matrix(self, g: np.ndarray) -> np.ndarray:
+        g = np.asarray(g, dtype=float)
+        if g.shape != (self.d,):
+            raise ValueError(f"g must have shape ({self.d},), got {g.shape}")
+        return self.matrices(g[:, None])[0]
+
+    def contract_pairs(self, V: np.ndarray) -> np.ndarray:
+        """``sum_ab T_abc (V_j)_ab`` per matrix: (d, d, k) -> (d, k), O(d^2 r k)."""
+        V = np.asarray(V, dtype=float)
+        one = V.ndim == 2
+        V3 = V[:, :, None] if one else V
+        if V3.ndim != 3 or V3.shape[:2] != (self.d, self.d):
+            raise ValueError(f"V must have shape (d, d) or (d, d, k) with d = {self.d}, got {V.shape}")
+        self.passes += 1
+        q = np.einsum("ai,abk,bi->ik", self.W, V3, self.W, optimize=True)  # w_i^T V_j w_i
+        out = self.W @ (self.lam[:, None] * q)
+        return out[:, 0] if one else out
+
+    def flattening_apply(self, V: np.ndarray) -> np.ndarray:
+        V = np.asarray(V, dtype=float)
+        out = self.matrices(self.contract_pairs(V)).transpose(1, 2, 0)
+        return out[:, :, 0] if V.ndim == 2 else out
+
+    def covariance(self, V: np.ndarray, feature_hermite: np.ndarray) -> tuple[np.ndarray, np.ndarray, float, float]:
+        """Exact second moments of the features ``q(<v_j, x>)`` for unit columns V (d, m), ``q = sum_k f_k He_k``
+        (``feature_hermite``): (Cov(F) (m, m), Cov(F, y) (m,), E[y], E[q(G)]), from ``E[He_k(<u, x>)
+        He_l(<v, x>)] = k! <u, v>^k 1{k = l}``."""
+        V = np.asarray(V, dtype=float)
+        f = np.zeros(max(self.hermite.size, np.size(feature_hermite)))
+        f[: np.size(feature_hermite)] = np.asarray(feature_hermite, dtype=float)
+        h = np.zeros(f.size)
+        h[: self.hermite.size] = self.hermite
+        Gvv, Gvw = V.T @ V, V.T @ self.W
+        cov_ff = np.zeros_like(Gvv)
+        cov_fy = np.zeros(V.shape[1])
+        fact = 1.0
+        for k in range(1, f.size):
+            fact *= k
+            cov_ff += fact * f[k] ** 2 * Gvv**k
+            cov_fy += fact * f[k] * h[k] * (Gvw**k) @ self.a
+        return cov_ff, cov_fy, float(h[0] * self.a.sum()), float(f[0])
+
+    def dense(self) -> np.ndarray:
+        """The full (d, d, d) array, for tests on small d only."""
+        if self.d > DENSE_MAX_D:
+            raise ValueError(f"dense() builds d^3 entries; refused for d = {self.d} > {DENSE_MAX_D}")
+        return np.einsum("i,ai,bi,ci->abc", self.lam, self.W, self.W, self.W)

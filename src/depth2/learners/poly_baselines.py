@@ -27,7 +27,7 @@ from scipy.linalg import blas
 
 from depth2.core.data import Samples, as_samples
 from depth2.core.models import cubic_features
-from depth2.learners.base import Fit, check_params, register
+from depth2.learners.base import Fit, check_params, convergence, register
 
 HE3 = (0.0, -3.0, 0.0, 1.0)  # He_3(z) = z^3 - 3 z, monomial coefficients (lowest degree first)
 
@@ -35,7 +35,8 @@ OLS_DEFAULTS: dict = {}
 NORM_ONLY_DEFAULTS = {"degree": 3}
 CUBIC_RIDGE_DEFAULTS = {"ridge": 1e-3, "max_features": 6000}
 STUDENT_GD_DEFAULTS = {"coef": HE3, "steps": 2000, "batch": 4096, "lr": 1e-2, "max_rows": 100_000,
-                       "log_every": 50, "init_scale": 0.1, "precision": "float64", "restarts": 1}
+                       "log_every": 50, "init_scale": 0.1, "precision": "float64", "restarts": 1,
+                       "tol": 1e-3}
 
 _FEATURE_BLOCK_BYTES = 32 * 2**20  # cubic features are built in row blocks of at most this many bytes
 
@@ -338,6 +339,19 @@ def _train_student(Xm: np.ndarray, ym: np.ndarray, m: int, coef: np.ndarray, p: 
     return a, W, c, info
 
 
+def student_convergence(curve: list, steps: int, tol: float, var_y: float) -> dict:
+    """The :func:`depth2.learners.base.convergence` record of a student run: Adam's fixed schedule runs all
+    ``steps``; the fit counts as converged when the mean training loss of the last ``log_every`` window fell
+    by at most ``tol`` from the window before, relative to ``Var(y)`` (the loss of the constant predictor: the
+    loss has flattened by the end of the schedule; relative to the loss itself a fit near zero loss would
+    never count)."""
+    rel = None
+    if len(curve) >= 2:
+        prev, last = float(curve[-2][1]), float(curve[-1][1])
+        rel = (prev - last) / max(float(var_y), 1e-300)
+    return convergence(steps=steps, max_steps=max(1, steps), rel_decrease=rel, tol=tol)
+
+
 @register("student_gd")
 def fit_student_gd(X, y=None, *, rng: np.random.Generator, width: int = 1, **params) -> Fit:
     """The proper student ``f(x) = sum_{i<=width} a_i p(<w_i, x>) + c``, ``p`` from ``coef``, trained by Adam.
@@ -369,7 +383,8 @@ def fit_student_gd(X, y=None, *, rng: np.random.Generator, width: int = 1, **par
 
     ``info``: ``curve`` = ``[[step, mse], ...]`` with the mean minibatch MSE of each window of ``log_every``
     steps (default 50), ``train_mse_init`` and ``train_mse`` (on all training rows), ``var_y``, ``rows``,
-    ``batch``, ``steps``, ``a_init`` of the kept start, and ``restart_train_mse`` (every start's final loss).
+    ``batch``, ``a_init`` of the kept start, ``restart_train_mse`` (every start's final loss), and the
+    convergence record (:func:`student_convergence`, tolerance ``tol``, default 1e-3).
     """
     p = check_params("student_gd", params, STUDENT_GD_DEFAULTS)
     m = int(width)
@@ -390,6 +405,7 @@ def fit_student_gd(X, y=None, *, rng: np.random.Generator, width: int = 1, **par
     batch = n if batch is None or int(batch) <= 0 or int(batch) >= n else int(batch)
     runs = [_train_student(Xm, ym, m, coef, p, batch, rng) for _ in range(int(p["restarts"]))]
     a, W, c, info = min(runs, key=lambda run: run[3]["train_mse"])
-    info.update(var_y=float(ym.var()), rows=n, batch=batch, steps=int(p["steps"]),
+    info.update(var_y=float(ym.var()), rows=n, batch=batch,
                 restart_train_mse=[run[3]["train_mse"] for run in runs])
+    info.update(student_convergence(info["curve"], int(p["steps"]), float(p["tol"]), info["var_y"]))
     return Fit("poly_net", {"a": a, "W": W, "coef": coef.copy(), "c": np.array(c)}, info=info)

@@ -60,6 +60,17 @@ A "pass" below is one sweep over the n rows; ``vectors`` on k columns costs O(n 
     ``sum_j T_j V T_j``, and their corrected liftings) cannot be applied from samples without the d^3
     tensor or O(n^2) pair sums, and are not implemented.
 
+Population mode (``population = true``): the learner reads the data family's exact moment operator
+(:class:`~depth2.core.cubic_moments.PopulationMoments`, through :func:`depth2.core.data.population_of`) instead
+of the rows, so every method runs unchanged at n = infinity in O(d r k) per contraction, and the output layer
+is the exact least-squares solution (:func:`fit_output_layer_population`). ``tensor_power_only`` is
+``tensor_power`` without the refinement and repair: the power search's own share of the recovery.
+
+Convergence (``Fit.info``, :func:`depth2.learners.base.convergence`): a refined fit is converged when L-BFGS
+stopped by its own test (relative decrease ``refine_tol``, default 1e-8, or the projected gradient) before
+``refine_iters`` evaluations (default 5000 per refinement, so ``refine_iters * (1 + repair_rounds)`` in all);
+``tensor_power_only`` when every accepted start met the power method's ``tol`` within ``iters`` steps.
+
 Joint refinement (:func:`joint_refine`): L-BFGS on ``|T3 - sum_i l_i v_i^{(x)3}|_F^2`` over unit ``v_i``
 with the weights ``l`` eliminated, computed without the dense tensor as ``|T3|^2 - 2 sum_i l_i s_i +
 l^T (G o G o G) l`` (``s_i = T3(v_i, v_i, v_i)``, ``G = V^T V``): one ``vectors`` pass (O(n d r)) per
@@ -78,9 +89,10 @@ from typing import Any
 
 import numpy as np
 
-from depth2.core.cubic_moments import CubicMoments
+from depth2.core.cubic_moments import CubicMoments, PopulationMoments
+from depth2.core.data import as_samples, population_of
 from depth2.core.tensor import jennrich
-from depth2.learners.base import Fit, check_params, register
+from depth2.learners.base import Fit, check_params, convergence, register
 
 DEFAULT_COEF = (0.0, -3.0, 0.0, 1.0)
 
@@ -90,19 +102,21 @@ COMMON_DEFAULTS: dict[str, Any] = {
     "max_rows": 200_000,  # rows for the output-layer ridge regression
     "ridge": 1e-6,  # relative ridge of the output layer
     "cache_mb": 1024,  # a generated data stream up to this size is held in memory (many passes are made)
+    "population": False,  # n = infinity: contract the data family's exact T3 (PopulationMoments), not the rows
+    "refine_tol": 1e-8,  # the joint refinement stops when L-BFGS's relative decrease falls below this
+    "refine_memory": 10,  # L-BFGS memory (correction pairs) of the joint refinement
 }
 JENNRICH_DEFAULTS: dict[str, Any] = {**COMMON_DEFAULTS, "subspace_draws": 10, "draws": 4, "polish_iters": 5,
-                                     "refine_iters": 60, "repair_rounds": 1}
-POWER_DEFAULTS: dict[str, Any] = {**COMMON_DEFAULTS, "init": "random", "restarts": 3, "iters": 10, "refine_iters": 60,
+                                     "refine_iters": 5000, "repair_rounds": 1}
+POWER_DEFAULTS: dict[str, Any] = {**COMMON_DEFAULTS, "init": "random", "restarts": 3, "iters": 10, "refine_iters": 5000,
                                   "repair_rounds": 1, "tol": 1e-4, "dedupe": 0.8, "accept_frac": 0.5,
                                   "max_rounds": 8}
 SPECTRAL_DEFAULTS: dict[str, Any] = {**COMMON_DEFAULTS, "oversample": 10, "power_iters": 1, "restarts": 10,
-                                     "iters": 50, "refine_iters": 60, "repair_rounds": 1, "tol": 1e-4,
+                                     "iters": 50, "refine_iters": 5000, "repair_rounds": 1, "tol": 1e-4,
                                      "dedupe": 0.8, "accept_frac": 0.5, "max_rounds": 8}
 _SEARCH_KEYS = ("init", "restarts", "iters", "tol", "max_rounds")
 WEAK_FRAC = 0.75  # repair: columns weighing less than this times the median weight are searched again
 REFINE_RIDGE = 0.01  # ridge on the component weights in the refinement: stops diverging, cancelling pairs
-REFINE_FTOL = 1e-10  # L-BFGS relative decrease at which the joint refinement stops
 
 
 # ---------------------------------------------------------------------------- shared pieces
@@ -124,7 +138,14 @@ def he3_coefficient(coef) -> float:
     return c3
 
 
-def _moments(X, y, p: dict) -> CubicMoments:
+def _moments(X, y, p: dict) -> CubicMoments | PopulationMoments:
+    """The moment operator: the rows' :class:`CubicMoments`, or with ``population`` the exact
+    :class:`PopulationMoments` of the data family (n = infinity; the rows are not read)."""
+    if p["population"]:
+        pop = population_of(as_samples(X, y))
+        if not isinstance(pop, PopulationMoments):
+            raise ValueError("population = true needs a data family whose population is a PopulationMoments")
+        return pop
     return CubicMoments(X, y, residualize=p["residualize"], cache_bytes=int(float(p["cache_mb"]) * 2**20))
 
 
@@ -147,7 +168,7 @@ def _check_width(name: str, width, d: int, *, max_d: bool) -> int:
     return r
 
 
-def joint_refine(cm: CubicMoments, V: np.ndarray, iters: int, ftol: float = REFINE_FTOL
+def joint_refine(cm: CubicMoments, V: np.ndarray, iters: int, ftol: float = 1e-9, memory: int = 10
                  ) -> tuple[np.ndarray, np.ndarray, dict]:
     """Joint refinement of all components on ``|T3 - sum_i l_i v_i^{(x)3}|_F^2`` (see the module docstring).
 
@@ -168,7 +189,9 @@ def joint_refine(cm: CubicMoments, V: np.ndarray, iters: int, ftol: float = REFI
     Returns
     -------
     V : (d, r) unit columns oriented so that ``T3(v, v, v) >= 0``, l : (r,) weights, info : dict with the
-    evaluations made, the largest move of a column (``1 - |cos|``) and the objective before and after.
+    evaluations made, the largest move of a column (``1 - |cos|``), the objective before and after, and
+    ``refine_converged`` (L-BFGS stopped by its own test, ``ftol`` or the gradient, before the budget) and
+    ``refine_rel_decrease`` (the last relative decrease between accepted iterates).
     """
     from scipy.optimize import minimize
 
@@ -176,6 +199,8 @@ def joint_refine(cm: CubicMoments, V: np.ndarray, iters: int, ftol: float = REFI
     d, r = V0.shape
     evals = [0]
     scale = [1.0]
+    history: list[float] = []
+    last = [float("nan")]
 
     def fun(x: np.ndarray) -> tuple[float, np.ndarray]:
         U = x.reshape(d, r)
@@ -190,17 +215,26 @@ def joint_refine(cm: CubicMoments, V: np.ndarray, iters: int, ftol: float = REFI
         f = -float(lam @ s)
         gV = 6.0 * lam[None, :] * (Vt @ (G * G * lam[:, None]) - Tv)
         gU = (gV - Vt * np.sum(Vt * gV, axis=0)) / nrm
+        last[0] = f / scale[0]
         return f / scale[0], gU.ravel() / scale[0]
 
+    def record(xk: np.ndarray) -> None:  # accepted iterates (L-BFGS evaluates at xk last): their objective
+        history.append(last[0])
+
     V1 = V0
+    converged, rel = r == 0, None
     if int(iters) > 0 and r > 0:
         f_start, _ = fun(V0.ravel())
         scale[0] = max(abs(f_start), 1e-300)  # L-BFGS works in units of the starting objective
-        res = minimize(fun, V0.ravel(), jac=True, method="L-BFGS-B",
+        res = minimize(fun, V0.ravel(), jac=True, method="L-BFGS-B", callback=record,
                        options={"maxiter": int(iters), "maxfun": max(1, int(iters) - 1), "ftol": float(ftol),
-                                "gtol": 1e-8})
+                                "gtol": 1e-8, "maxcor": int(memory)})
         V1 = _unit_columns(res.x.reshape(d, r))
         f_end = float(res.fun) * scale[0]
+        converged = bool(res.success)  # status 0: ftol or gtol met; 1: evaluation or iteration budget spent
+        vals = [float(np.sign(f_start)), *history]  # the start is -1 or +1 in units of |f_start|
+        if len(vals) >= 2:
+            rel = float((vals[-2] - vals[-1]) / max(abs(vals[-2]), abs(vals[-1]), 1.0))
     else:
         f_end = f_start = float("nan")
     move = float(np.max(1.0 - np.abs(np.sum(V1 * V0, axis=0)))) if r else 0.0
@@ -208,15 +242,17 @@ def joint_refine(cm: CubicMoments, V: np.ndarray, iters: int, ftol: float = REFI
     V1 = V1 * np.where(s < 0, -1.0, 1.0)
     lam = _solve_weights(V1.T @ V1, np.abs(s))
     return V1, lam, {"refine_evaluations": evals[0], "refine_move": move, "refine_objective_start": f_start,
-                     "refine_objective_end": f_end}
+                     "refine_objective_end": f_end, "refine_converged": bool(converged), "refine_rel_decrease": rel}
 
 
 def _solve_weights(G: np.ndarray, s: np.ndarray, ridge: float = 0.0) -> np.ndarray:
     """Weights of unit components from ``(G o G o G + ridge I) l = s`` (least squares when ridge = 0)."""
-    G3 = G * G * G
+    from scipy.linalg import LinAlgError, cho_factor, cho_solve
+
+    G3 = G * G * G  # a Hadamard product of Gram matrices: positive semidefinite, so Cholesky with the ridge
     try:
-        return np.linalg.solve(G3 + (float(ridge) + 1e-10) * np.eye(G.shape[0]), s)
-    except np.linalg.LinAlgError:
+        return cho_solve(cho_factor(G3 + (float(ridge) + 1e-10) * np.eye(G.shape[0])), s)
+    except (LinAlgError, np.linalg.LinAlgError):
         return np.linalg.lstsq(G3, s, rcond=None)[0]
 
 
@@ -287,13 +323,51 @@ def fit_output_layer(samples, W: np.ndarray, coef, *, max_rows: int = 200_000,
     return sol[:r], float(sol[r])
 
 
-def _finish(cm: CubicMoments, V: np.ndarray, lam: np.ndarray, c3: float, p: dict, info: dict,
+def fit_output_layer_population(pm: PopulationMoments, W: np.ndarray, coef, *,
+                                 ridge: float = 1e-6) -> tuple[np.ndarray, float]:
+    """The output layer at n = infinity: the ridge regression of :func:`fit_output_layer` with the exact
+    moments ``E[F F^T]``, ``E[F y]`` of the features ``F_j = p(<w_j, x>)`` (:meth:`PopulationMoments.covariance`;
+    centred, so the intercept is ``E[y] - sum_j a_j E[p(G)]``). Returns (a (r,), c)."""
+    herm = np.polynomial.hermite_e.poly2herme(np.asarray(coef, dtype=float))
+    cov_ff, cov_fy, ey, ep = pm.covariance(_unit_columns(W), herm)
+    r = W.shape[1]
+    scale = float(np.trace(cov_ff)) / max(r, 1)
+    A = cov_ff + float(ridge) * (scale if scale > 0 else 1.0) * np.eye(r)
+    try:
+        a = np.linalg.solve(A, cov_fy)
+    except np.linalg.LinAlgError:
+        a = np.linalg.lstsq(A, cov_fy, rcond=None)[0]
+    return a, float(ey - ep * a.sum())
+
+
+def _convergence_record(p: dict, info: dict) -> dict:
+    """The :func:`depth2.learners.base.convergence` record of a tensor learner: the joint refinement's own
+    test (L-BFGS stopped by ``refine_tol`` or its gradient test before ``refine_iters`` evaluations) when it
+    ran; else, for the power method, every power iteration stopped by its ``tol`` before ``iters`` steps;
+    else (a one-shot method) nothing."""
+    if int(p["refine_iters"]) > 0 and "refine_converged" in info:
+        budget = int(p["refine_iters"]) * (1 + max(0, int(p["repair_rounds"])))
+        return convergence(steps=int(info["refine_evaluations"]), max_steps=budget,
+                           rel_decrease=info.get("refine_rel_decrease"), tol=float(p["refine_tol"]),
+                           stopped_by_test=bool(info["refine_converged"]))
+    if "search_converged" in info:
+        rounds = max(1, len(info.get("search_steps", [])))
+        return convergence(steps=int(sum(info.get("search_steps", [0]))), max_steps=int(p["iters"]) * rounds,
+                           rel_decrease=None, tol=float(p["tol"]), stopped_by_test=bool(info["search_converged"]))
+    return {}
+
+
+def _finish(cm: CubicMoments | PopulationMoments, V: np.ndarray, lam: np.ndarray, c3: float, p: dict, info: dict,
             t0: float) -> Fit:
     """Orient the columns by the sign of ``T3(v, v, v) / c3`` (``lam`` is >= 0 after :func:`joint_refine`),
-    fit the output layer and pack the Fit."""
+    fit the output layer (from the rows, or exactly at n = infinity), record convergence and pack the Fit."""
     W = _unit_columns(V) * (1.0 if c3 > 0 else -1.0)
     t_out = time.perf_counter()
-    a, c = fit_output_layer(cm.samples, W, p["coef"], max_rows=int(p["max_rows"]), ridge=float(p["ridge"]))
+    if isinstance(cm, PopulationMoments):
+        a, c = fit_output_layer_population(cm, W, p["coef"], ridge=float(p["ridge"]))
+    else:
+        a, c = fit_output_layer(cm.samples, W, p["coef"], max_rows=int(p["max_rows"]), ridge=float(p["ridge"]))
+    info = {**info, **_convergence_record(p, info), "population": bool(p["population"])}
     info = {**info, "c3": c3, "weights_from_tensor": [float(v) for v in lam / (6.0 * abs(c3))],
             "passes": cm.passes, "seconds_output_layer": time.perf_counter() - t_out,
             "seconds": time.perf_counter() - t0}
@@ -373,7 +447,7 @@ def power_search(cm: CubicMoments, r: int, rng: np.random.Generator, *, restarts
     lams = np.zeros(0) if lams is None else np.asarray(lams, dtype=float)
     n_known = found.shape[1]
     pool, pool_vals = np.zeros((d, 0)), np.zeros(0)
-    per_round, steps = [], []
+    per_round, steps, all_stopped = [], [], True
     for _ in range(max(1, int(max_rounds))):
         need = r - found.shape[1]
         if need <= 0:
@@ -401,6 +475,7 @@ def power_search(cm: CubicMoments, r: int, rng: np.random.Generator, *, restarts
         if found.shape[1]:
             vals -= lams @ (found.T @ U) ** 3
         chosen = _accept(U, vals, found, need, float(dedupe), float(accept_frac))
+        all_stopped = all_stopped and not active[chosen].any()  # every accepted start met tol
         per_round.append(int(chosen.size))
         rest = np.setdiff1d(np.arange(K), chosen)
         pool, pool_vals = np.column_stack([pool, U[:, rest]]), np.concatenate([pool_vals, vals[rest]])
@@ -411,7 +486,8 @@ def power_search(cm: CubicMoments, r: int, rng: np.random.Generator, *, restarts
     n_found = found.shape[1] - n_known
     V = _fill(found, pool, pool_vals, r, rng, float(dedupe))
     lams = np.concatenate([lams, np.zeros(r - lams.size)])[:r]
-    return V, lams, {"search_found": n_found, "search_per_round": per_round, "search_steps": steps}
+    return V, lams, {"search_found": n_found, "search_per_round": per_round, "search_steps": steps,
+                     "search_converged": bool(all_stopped)}
 
 
 def weak_columns(V: np.ndarray, lam: np.ndarray, *, weak_frac: float, dedupe: float) -> np.ndarray:
@@ -444,7 +520,7 @@ def refine_and_repair(cm: CubicMoments, V: np.ndarray, rng: np.random.Generator,
     own = "init" in p  # tensor_power: its own search settings
     p = {**POWER_DEFAULTS, **p, **({} if own else {k: POWER_DEFAULTS[k] for k in _SEARCH_KEYS})}
     iters = int(p["refine_iters"])
-    V, lam, info = joint_refine(cm, V, iters)
+    V, lam, info = joint_refine(cm, V, iters, float(p["refine_tol"]), int(p["refine_memory"]))
     evals, repaired, rejected = info["refine_evaluations"], [], 0
     for _ in range(max(0, int(p["repair_rounds"])) if iters > 0 else 0):
         weak = weak_columns(V, lam, weak_frac=WEAK_FRAC, dedupe=float(p["dedupe"]))
@@ -455,7 +531,7 @@ def refine_and_repair(cm: CubicMoments, V: np.ndarray, rng: np.random.Generator,
                                 tol=float(p["tol"]), dedupe=float(p["dedupe"]), accept_frac=float(p["accept_frac"]),
                                 max_rounds=int(p["max_rounds"]), init=str(p["init"]),
                                 found=V[:, keep], lams=lam[keep])
-        Vn, lamn, more = joint_refine(cm, Vn, iters)
+        Vn, lamn, more = joint_refine(cm, Vn, iters, float(p["refine_tol"]), int(p["refine_memory"]))
         evals += more["refine_evaluations"]
         if not more["refine_objective_end"] < info["refine_objective_end"]:
             rejected += 1  # the repaired decomposition fits T3 no better: keep the previous one
@@ -489,6 +565,21 @@ def fit_tensor_power(X, y=None, *, rng: np.random.Generator, width: int = 1, **p
     V, lam, rinfo = refine_and_repair(cm, V, rng, p)
     info = {"method": "tensor_power", "seconds_search": t_search, **sinfo, **rinfo}
     return _finish(cm, V, lam, c3, p, info, t0)
+
+
+POWER_ONLY_DEFAULTS: dict[str, Any] = {k: v for k, v in POWER_DEFAULTS.items()
+                                       if k not in ("refine_iters", "repair_rounds", "refine_tol", "refine_memory")}
+
+
+@register("tensor_power_only")
+def fit_tensor_power_only(X, y=None, *, rng: np.random.Generator, width: int = 1, **params) -> Fit:
+    """``tensor_power`` without the joint refinement and repair (``refine_iters = 0``): the power search's own
+    share of the recovery, reported beside the refined learner. Parameters: ``POWER_ONLY_DEFAULTS``; its
+    convergence record is the power iteration's (every start stopped by ``tol`` within ``iters`` steps)."""
+    check_params("tensor_power_only", params, POWER_ONLY_DEFAULTS)
+    fit = fit_tensor_power(X, y, rng=rng, width=width, **params, refine_iters=0, repair_rounds=0)
+    fit.info["method"] = "tensor_power_only"
+    return fit
 
 
 # ---------------------------------------------------------------------------- tensor_spectral

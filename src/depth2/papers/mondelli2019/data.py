@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from depth2.core.cubic_moments import PopulationMoments
 from depth2.core.data import register_family
 
 # Monomial coefficients (c_0, c_1, c_2, c_3) of p(z) = sum_k c_k z^k.
@@ -64,3 +65,8 @@ class PolyNet:
         X = rng.standard_normal((m, d))
         Z = X @ hidden["W"]
         return X, np.polynomial.polynomial.polyval(Z, activation(params["sigma"])).sum(axis=1)
+
+    def population(self, params, hidden) -> PopulationMoments:
+        """The exact order-3 moment operator of one replicate (n = infinity; unit output weights)."""
+        W = np.asarray(hidden["W"], dtype=float)
+        return PopulationMoments(W, np.ones(W.shape[1]), hermite_coefficients(activation(params["sigma"])))

@@ -7,14 +7,18 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import NullFormatter, ScalarFormatter
 
+from depth2.papers.mondelli2019.experiments import generic_rank
 from depth2.plotting import line_with_interval, summarize
 
 LABEL = {"trivial": "E[y] (trivial)", "ols": "least squares (linear)", "norm_only": "norm only",
-         "tensor_jennrich": "Jennrich", "tensor_power": "power method + refinement",
+         "tensor_jennrich": "Jennrich + refinement", "tensor_power": "power method + refinement",
+         "tensor_power_only": "power method alone",
          "tensor_spectral": "spectral (flattening) + refinement", "student_gd": "student GD",
          "cubic_ridge": "cubic ridge"}
-MARKER = {"ols": "s", "tensor_jennrich": "^", "tensor_power": "o", "tensor_spectral": "D", "student_gd": "v",
+MARKER = {"ols": "s", "tensor_jennrich": "^", "tensor_power": "o", "tensor_power_only": "x", "tensor_spectral": "D",
+          "student_gd": "v",
           "cubic_ridge": "o", "norm_only": "x", "trivial": "."}
 
 
@@ -47,49 +51,82 @@ def identities(tables: Mapping[str, pd.DataFrame], fig) -> None:
     ax2.legend(fontsize=7)
 
 
-def _against_ratio(ax, df: pd.DataFrame, value: str, learners: list[str], log: bool = False) -> None:
+def _against_ratio(ax, df: pd.DataFrame, value: str, learners: list[str], log: bool = False,
+                   x: str = "ratio") -> None:
     dims = sorted(set(df["d"]))
     for k, d in enumerate(dims):
         for ln in learners:
             g = df[(df["d"] == d) & (df["learner"] == ln)]
             if g.empty:
                 continue
-            s = summarize(g, ["ratio"], value, log=log)
-            line_with_interval(ax, s["ratio"], s["mean"], s["lo"], s["hi"], label=f"{LABEL[ln]}, d={d}",
+            s = summarize(g, [x], value, log=log)
+            line_with_interval(ax, s[x], s["mean"], s["lo"], s["hi"], label=f"{LABEL[ln]}, d={d}",
                                color=f"C{k}", marker=MARKER.get(ln, "o"))
-    ax.set_xscale("log")
-    ax.set_xlabel("r / d^1.5")
+    if x == "ratio":
+        ax.set_xscale("log")
+        ax.set_xlabel("r / d^1.5")
+    else:
+        ax.set_xlabel("r / generic rank (d+1)(d+2)/6")
+
+
+def _recovery_and_risk(ax1, ax2, df: pd.DataFrame) -> None:
+    tensor = [ln for ln in ("tensor_jennrich", "tensor_power", "tensor_power_only", "tensor_spectral")
+              if ln in set(df["learner"])]
+    _against_ratio(ax1, df, "frac_recovered", tensor, x="r_over_rank")
+    ax1.set_ylabel("fraction of weights recovered\n(|cos| >= bounds.recovery_cos)")
+    ax1.set_ylim(-0.03, 1.03)
+    _against_ratio(ax2, df, "rel_risk", ["ols", *[t for t in tensor if t != "tensor_power_only"]], x="r_over_rank")
+    _risk_axes(ax2)
+    ax1.legend(fontsize=6)
+
+
+def frontier(tables: Mapping[str, pd.DataFrame], fig) -> None:
+    from depth2.papers.mondelli2019.claims import frontier_points
+
+    df = tables["frontier"]
+    ax1, ax2, ax3 = fig.subplots(1, 3)
+    _recovery_and_risk(ax1, ax2, df)
+    fp = frontier_points(df, {"frontier_recovered": 0.5})
+    fp = fp[fp["r_star"] > 0]
+    if len(fp):
+        ax3.scatter(fp["d"], fp["r_star"], s=16, color="C0", label="r* per seed (tensor_power, n = infinity)")
+        m = fp.groupby("d")["r_star"].mean()
+        ax3.plot(m.index, m.values, color="C0")
+        dd = np.linspace(min(fp["d"]), max(fp["d"]), 50)
+        ax3.plot(dd, [generic_rank(x) for x in dd], "k--", lw=0.8, label="generic rank (d+1)(d+2)/6")
+        ax3.plot(dd, dd**1.5, "k:", lw=0.8, label="d^1.5")
+        ax3.set_xscale("log")
+        ax3.set_yscale("log")
+        for axis in (ax3.xaxis, ax3.yaxis):
+            axis.set_major_formatter(ScalarFormatter())
+            axis.set_minor_formatter(NullFormatter())
+        ax3.set_xticks(sorted(set(fp["d"])))
+        ax3.legend(fontsize=6)
+    ax3.set_xlabel("d")
+    ax3.set_ylabel("r*: largest r with >= 1/2 of the weights recovered")
 
 
 def barrier(tables: Mapping[str, pd.DataFrame], fig) -> None:
-    df = tables["barrier"]
     ax1, ax2 = fig.subplots(1, 2)
-    tensor = [ln for ln in ("tensor_jennrich", "tensor_power", "tensor_spectral") if ln in set(df["learner"])]
-    _against_ratio(ax1, df, "rel_risk", ["ols", *tensor])
-    _risk_axes(ax1)
-    _against_ratio(ax2, df, "frac_recovered", tensor)
-    ax2.set_ylabel("fraction of weights recovered\n(|cos| >= bounds.recovery_cos)")
-    ax2.set_ylim(-0.03, 1.03)
-    ax1.legend(fontsize=6, ncol=2, loc="center left", bbox_to_anchor=(0.0, 0.7))  # the band between the levels
+    _recovery_and_risk(ax1, ax2, tables["barrier"])
 
 
 def weights_vs_risk(tables: Mapping[str, pd.DataFrame], fig) -> None:
-    df = pd.concat([tables[e].assign(experiment=e) for e in ("barrier", "student") if e in tables],
+    df = pd.concat([tables[e].assign(experiment=e) for e in ("frontier", "barrier", "student") if e in tables],
                    ignore_index=True)
-    df = df[df["median_weight_err"].notna()]
+    df = df[df["mean_cos6"].notna()]
     ax = fig.subplots(1, 1)
     for k, (ln, g) in enumerate(df.groupby("learner", sort=True)):
-        ax.scatter(np.maximum(g["median_weight_err"], 1e-6), g["rel_risk"], s=16, color=f"C{k}",
-                   marker=MARKER.get(ln, "o"), label=LABEL.get(ln, ln), alpha=0.8)
-    ols = pd.concat([tables[e] for e in ("barrier", "student") if e in tables], ignore_index=True)
-    ols = ols[ols["learner"] == "ols"]["rel_risk"]
-    if len(ols):
-        ax.axhline(float(ols.mean()), color="grey", lw=1.0, ls="--",
-                   label=f"least squares (linear), mean over points: {float(ols.mean()):.2f}")
-    ax.set_xscale("log")
-    ax.set_xlabel("median over planted units of 1 - |cos| (matched)")
+        inside = g["r"] <= 0.5 * generic_rank(g["d"].to_numpy(float)) + 0.5  # up to the rounding of r
+        ax.scatter(1.0 - g["mean_cos6"][inside], g["rel_risk"][inside], s=16, color=f"C{k}",
+                   marker=MARKER.get(ln, "o"), label=f"{LABEL.get(ln, ln)} (r <= rank/2)", alpha=0.8)
+        ax.scatter(1.0 - g["mean_cos6"][~inside], g["rel_risk"][~inside], s=16, facecolors="none",
+                   edgecolors=f"C{k}", marker="o", label=f"{LABEL.get(ln, ln)} (r > rank/2, outside)", alpha=0.6)
+    ax.plot([0, 1], [0, 1], "k--", lw=0.8, label="risk/Var = 1 - mean c^6")
+    ax.set_xlabel("1 - mean over planted units of |cos|^6 (matched)")
     _risk_axes(ax)
-    ax.legend(fontsize=7)
+    ax.set_ylabel("test risk / Var(y) (one point per fit)")
+    ax.legend(fontsize=6)
 
 
 def cubic_control(tables: Mapping[str, pd.DataFrame], fig) -> None:
@@ -114,6 +151,6 @@ def cubic_control(tables: Mapping[str, pd.DataFrame], fig) -> None:
 def student(tables: Mapping[str, pd.DataFrame], fig) -> None:
     df = tables["student"]
     ax = fig.subplots(1, 1)
-    _against_ratio(ax, df, "rel_risk", ["ols", "student_gd"])
+    _against_ratio(ax, df, "rel_risk", ["ols", "student_gd"], x="ratio")
     _risk_axes(ax)
     ax.legend(fontsize=7)
