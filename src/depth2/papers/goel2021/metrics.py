@@ -1,10 +1,13 @@
 """goel2021 metrics: exact optima on the reduction instances, solver cost, local-search success, and the proper
 learner's time and excess loss.
 
-Which rows a fit gives is read from what it is (its ``info``): an ``exact`` fit gives its training loss as a mean
-and as a sum (the reductions' statements are about sums), its cell count and time; a local-search fit gives one
-row per restart, scored against the instance's known optimum; a ``project_grid`` fit gives its time, grid size and
-excess test loss over the teacher.
+Which rows a fit gives is read from what it is (its ``info``): an ``exact`` / ``exact_bias`` fit gives its
+training loss as a mean and as a sum (the reductions' statements are about sums), its cell count and time; on Set
+Cover also the proven lower bounds (bias-free and, with the origin gadget, with a bias) and the summed loss of the
+biased ReLU that fits the instance without the gadget (:func:`reductions.bias_free_fit_with_bias`: 0 up to
+rounding); on the teacher data the positive-label count ``n'`` and the arrangement count
+``2 sum_{i<d} C(n' - 1, i)``; a local-search fit gives one row per restart, scored against the instance's known
+optimum; a ``project_grid`` fit gives its time, grid size and excess test loss over the teacher.
 """
 
 from __future__ import annotations
@@ -58,9 +61,11 @@ def evaluate(dataset: Any, fits: Sequence[Fit], bounds: Mapping[str, Any]) -> pd
             width = int(info.get("width", 1))
             target = known_optimum(spec.family, hid, spec.d, width, spec.n)
             tol = float(bounds["success_tol"])
+            conv = info.get("restart_converged", [None] * len(info["restart_losses"]))
             for j, lj in enumerate(info["restart_losses"]):
                 rows.append({**base, "restart": j, "loss": float(lj), "target": target,
-                             "success": bool(lj <= target + tol) if np.isfinite(target) else np.nan})
+                             "success": bool(lj <= target + tol) if np.isfinite(target) else np.nan,
+                             "restart_converged": conv[j]})
             continue
         if "grid_points" in info:
             family = get_family(spec.family)
@@ -73,18 +78,27 @@ def evaluate(dataset: Any, fits: Sequence[Fit], bounds: Mapping[str, Any]) -> pd
             continue
         row = {**base, "loss": loss, "loss_sum": loss * spec.n, "seconds": float(info.get("seconds", np.nan)),
                "cells": int(info.get("cells", -1)), "timed_out": bool(info.get("timed_out", False)),
-               "reported_loss": float(info.get("loss", np.nan))}
+               "reported_loss": float(info.get("loss", np.nan)), "bias": bool(info.get("bias", False)),
+               "origin": int(float(hid.get("origin", 0.0)))}
         if "cells_total" in info and info["cells_total"] is not None:
             row["cells_total"] = int(info["cells_total"])
         if spec.family == "goel2021.set_cover":
             tau, M = float(hid["tau"]), float(hid["M"])
+            A = np.asarray(hid["incidence"]) > 0.5
+            w0, b0 = R.bias_free_fit_with_bias(M, A.shape[0])
+            keep = spec.n - row["origin"]  # the instance without the gadget's rows
+            no_gadget = float(np.sum((np.maximum(X[:keep] @ w0 + b0, 0.0) - y[:keep]) ** 2))
             row.update({"tau": tau, "M": M, "lower_digest": R.reduction_a_bounds(int(tau), M, "digest")[0],
-                        "lower_sharp": R.reduction_a_bounds(int(tau), M, "sharp")[0]})
+                        "lower_sharp": R.reduction_a_bounds(int(tau), M, "sharp")[0],
+                        "lower_bias": R.reduction_a_bias_lower(int(tau), M, row["origin"]),
+                        "no_gadget_bias_loss": no_gadget})
         elif spec.family == "goel2021.colouring":
             row.update({"colourable": bool(float(hid["colourable"]) > 0.5), "k": int(float(hid["k"])),
                         "edges_count": int(np.asarray(hid["edges"]).shape[0]),
                         "realizable": bool(loss * spec.n <= REALIZABLE_TOL)})
         else:
-            row["positive"] = int(np.sum(y > 0))
+            npos = int(np.sum(y > 0))
+            row["positive"] = npos
+            row["cells_formula"] = R.arrangement_cells(npos, spec.d)
         rows.append(row)
     return pd.DataFrame(rows)
