@@ -74,7 +74,11 @@ def evaluate(dataset: Any, fits: Sequence[Fit], bounds: Mapping[str, Any]) -> pd
             noise = float(spec.params.get("noise", 0.0))
             rows.append({**base, "seconds": float(info["seconds"]), "grid_points": int(info["grid_points"]),
                          "m": int(info["m"]), "delta": float(info["delta"]), "train_loss": loss, "test_loss": test,
-                         "excess": test - noise**2})
+                         "excess": test - noise**2,
+                         # the trivial predictors' excess (zero; the mean label) and the excess relative to E[y^2]
+                         "zero_excess": float(np.mean(yt**2)) - noise**2,
+                         "mean_excess": float(np.var(yt)) - noise**2,
+                         "excess_rel": (test - noise**2) / max(float(np.mean(yt**2)), 1e-300)})
             continue
         row = {**base, "loss": loss, "loss_sum": loss * spec.n, "seconds": float(info.get("seconds", np.nan)),
                "cells": int(info.get("cells", -1)), "timed_out": bool(info.get("timed_out", False)),
