@@ -10,7 +10,7 @@ from depth2.claims import INCONCLUSIVE, NOT_SUPPORTED, SUPPORTED
 from depth2.papers.goel2021 import claims as C
 from depth2.papers.goel2021 import reductions as R
 
-BOUNDS = {"success_tol": 1e-3, "far_less": 0.5, "slope_points": 3, "approx_factor": 1.5}
+BOUNDS = {"success_tol": 1e-3, "far_less": 0.5, "slope_points": 3, "approx_factor": 1.5, "improper_ratio": 0.5}
 CLAIM = {c.id.split(".", 1)[1]: c for c in C.CLAIMS}
 
 
@@ -170,3 +170,28 @@ def test_grid_exponential_passes_fails_and_regime():
 
 def test_every_claim_declares_a_regime():
     assert all(c.regime is not None for c in C.CLAIMS)
+
+
+def _pg(ratio: float, eps_small: float = 0.15, zero: float = 0.18) -> pd.DataFrame:
+    rows = []
+    rng = np.random.default_rng(0)
+    for eps in (0.5, 0.3, eps_small):
+        for r in range(3):
+            proper = 0.2 * np.exp(0.05 * rng.standard_normal())
+            for ln, ex in (("project_grid", proper), ("poly_kernel", proper * ratio)):
+                rows.append({"learner": ln, "regime": "realizable", "eps": eps, "replicate": r, "excess_rel": ex,
+                             "excess": ex * 0.18, "zero_excess": zero, "work": 1e6 if ln == "project_grid" else 1e5,
+                             "grid_points": 100.0 / eps, "seconds": 1.0})
+    return pd.DataFrame(rows)
+
+
+def test_improper_vs_proper_passes_fails_and_regime():
+    claim = CLAIM["improper_vs_proper"]
+    ev, regime = claim.evaluate({"project_grid": _pg(0.05)}, BOUNDS)
+    assert regime == "in" and ev.verdict == SUPPORTED and "eps = 0.15" in ev.observed
+    assert claim.evaluate({"project_grid": _pg(3.0)}, BOUNDS)[0].verdict == NOT_SUPPORTED
+    assert claim.evaluate({"project_grid": _pg(0.8)}, BOUNDS)[0].verdict == INCONCLUSIVE
+    ev, regime = claim.evaluate({"project_grid": _pg(0.05, eps_small=0.25, zero=0.2)}, BOUNDS)
+    assert "no eps below" in regime and ev.verdict == INCONCLUSIVE
+    only = _pg(0.05)
+    assert "did not run" in claim.evaluate({"project_grid": only[only["learner"] == "project_grid"]}, BOUNDS)[1]

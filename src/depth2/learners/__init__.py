@@ -30,7 +30,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
                                   "weak_net", "weak_net_adam", "weak_net_relu", "weak_net_sigmoid"),
     "depth2.learners.exact_relu": ("exact", "exact_bias"),
     "depth2.learners.relu_search": ("net_adam", "net_gd"),
-    "depth2.learners.project_grid": ("project_grid",),
+    "depth2.learners.project_grid": ("poly_kernel", "project_grid"),
 }
 _HOME = {name: mod for mod, names in _MODULES.items() for name in names}
 

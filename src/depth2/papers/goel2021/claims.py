@@ -12,7 +12,8 @@ test what a run can show, on our reconstruction of the reductions (every row say
   ``cells_total`` (arrangement cells enumerated), ``cells_formula``, ``timed_out``;
 * ``local_search``: ``instance``, ``width``, ``learner``, ``restart``, ``success`` (final loss within
   ``bounds.success_tol`` of the known optimum);
-* ``project_grid``: ``regime``, ``eps``, ``grid_points``.
+* ``project_grid``: ``learner`` (``project_grid``: proper; ``poly_kernel``: improper), ``regime``, ``eps``,
+  ``grid_points``, ``work``, ``excess``, ``excess_rel`` (excess / E[y^2]), ``zero_excess``.
 
 Predicates read work counts, never the ``seconds`` columns: wall times differ from run to run, and the claims
 table must be byte-identical for the same config.
@@ -268,11 +269,67 @@ def local_search_regime(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str,
 
 def grid_regime(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any]) -> list[str]:
     """At least 3 eps values per regime (a fit of two shapes needs them)."""
-    df = tables.get("project_grid", pd.DataFrame())
+    df = _rows(tables.get("project_grid", pd.DataFrame()), "project_grid")
     if df.empty:
         return ["no project_grid rows"]
     return [f"{r}: {g['eps'].nunique()} eps values (needs >= 3)" for r, g in df.groupby("regime", sort=True)
             if g["eps"].nunique() < 3]
+
+
+EXCESS_FLOOR = 1e-4  # relative excess below this counts as this (a log ratio needs positive values)
+
+
+def _informative(df: pd.DataFrame) -> pd.DataFrame:
+    """The (regime, eps) points where eps is below the zero predictor's excess (mean over seeds): elsewhere the
+    guarantee excess <= eps is met by predicting 0 and says nothing."""
+    z = df.groupby(["regime", "eps"])["zero_excess"].transform("mean")
+    return df[df["eps"] < z]
+
+
+def improper_beats_proper(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any]) -> Evidence:
+    """At the smallest informative eps of each regime (eps below the zero predictor's excess), the improper
+    kernel learner's relative excess over the proper grid learner's, paired by seed (geometric mean, 95%
+    t-interval on the logs; excess floored at ``EXCESS_FLOOR`` E[y^2]): upper end below ``bounds.improper_ratio``
+    in every regime: supported; lower end above 1 (the proper learner better) in some regime: not supported."""
+    from depth2.claims import combine_all, paired_log_ratio_interval
+
+    df = _informative(tables["project_grid"])
+    verdicts, obs = [], []
+    f = float(bounds["improper_ratio"])
+    for regime, g in df.groupby("regime", sort=True):
+        eps = float(g["eps"].min())
+        g = g[g["eps"] == eps]
+        pr = g[g["learner"] == "project_grid"].set_index("replicate")["excess_rel"]
+        im = g[g["learner"] == "poly_kernel"].set_index("replicate")["excess_rel"]
+        common = pr.index.intersection(im.index)
+        if len(common) < 2:
+            verdicts.append(INCONCLUSIVE)
+            obs.append(f"{regime}: < 2 paired seeds at eps = {eps}")
+            continue
+        a = np.maximum(im[common].to_numpy(float), EXCESS_FLOOR)
+        b = np.maximum(pr[common].to_numpy(float), EXCESS_FLOOR)
+        m, lo, hi = paired_log_ratio_interval(a, b)
+        verdicts.append(SUPPORTED if hi < f else NOT_SUPPORTED if lo > 1.0 else INCONCLUSIVE)
+        wk = g.groupby("learner")["work"].mean()
+        obs.append(f"{regime}, eps = {eps}: improper / proper relative excess {m:.3g} [{lo:.3g}, {hi:.3g}] "
+                   f"({float(np.mean(a)):.4f} vs {float(np.mean(b)):.4f} of E[y^2]); work "
+                   f"{wk.get('poly_kernel', float('nan')):.3g} vs {wk.get('project_grid', float('nan')):.3g}")
+    verdict = combine_all(verdicts) if verdicts else INCONCLUSIVE
+    return Evidence(verdict, "; ".join(obs) or "n/a",
+                    "paired ratio of relative excess test loss, improper kernel vs proper grid learner",
+                    "an interval straddles the bounds" if verdict == INCONCLUSIVE else "")
+
+
+def improper_regime(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any]) -> list[str]:
+    """Both learners ran, and some eps lies below the zero predictor's excess (where accuracy eps is not free)."""
+    df = tables.get("project_grid", pd.DataFrame())
+    if df.empty or "learner" not in df or not {"project_grid", "poly_kernel"} <= set(df["learner"]):
+        return ["the proper or the improper learner did not run"]
+    out = []
+    if _informative(df).empty:
+        out.append(f"no eps below the zero predictor's excess ({float(df['zero_excess'].mean()):.3f}; smallest eps "
+                   f"{float(df['eps'].min())})")
+    return out
 
 
 def _rss(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
@@ -286,7 +343,7 @@ def grid_exponential(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, An
     point) linearly in 1/eps (exponential cost) than linearly in log(1/eps) (polynomial cost), with a positive
     slope. Fewer than 3 eps values: inconclusive. The cost is counted in grid points, to which the fit time is
     proportional once the grid dominates (the figure shows both): a count is reproducible, a wall time is not."""
-    df = tables["project_grid"]
+    df = _rows(tables["project_grid"], "project_grid")
     verdicts, obs = [], []
     for regime, g in df.groupby("regime", sort=True):
         if g["eps"].nunique() < 3:
@@ -375,4 +432,13 @@ CLAIMS = (
           "is a function of eps alone (a lattice count), so this row checks the algorithm, not the paper.",
           ("project_grid",), "log grid points fitted better by 1/eps than by log(1/eps)", grid_exponential,
           reconstruction=True, sanity=True, regime=Regime(">= 3 eps values per regime", grid_regime)),
+    Claim(f"{PAPER}.improper_vs_proper", PAPER,
+          "On the same bounded-ReLU instances, an improper learner (kernel ridge regression with the multinomial "
+          "kernel of degree ceil(1/eps), poly(1/eps) work) reaches a smaller excess loss than the proper "
+          "projection-plus-grid learner (2^{O~(1/eps)} work) at the smallest eps where accuracy is not free.",
+          "Abstract: proper learning needs time exponential in 1/eps (under Gap-ETH) while improper learning of a "
+          "ReLU runs in poly(1/eps) time (Goel, Kanade, Klivans, Thaler, COLT 2017): a proper/improper gap.",
+          ("project_grid",), "improper / proper relative excess < bounds.improper_ratio (paired by seed, 95%)",
+          improper_beats_proper, reconstruction=True,
+          regime=Regime("both learners ran; some eps below the zero predictor's excess", improper_regime)),
 )

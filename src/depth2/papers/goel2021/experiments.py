@@ -115,9 +115,10 @@ def experiments(cfg: Mapping[str, Any], root: Mapping[str, Any]) -> list[Experim
     pts = [Point(labels={"regime": regime, "eps": float(eps)}, family=TEACHER, n=int(e["n"]), d=int(e["d"]),
                  replicates=reps, params={"noise": 0.0 if regime == "realizable" else float(e["noise"]), "bias": False,
                                           "bounded": True},
-                 learners=("project_grid",), width=1,
-                 learner_params={"project_grid": {"eps": float(eps), "regime": regime}})
+                 learners=("poly_kernel", "project_grid") if e["improper"] else ("project_grid",), width=1,
+                 learner_params={ln: {"eps": float(eps), "regime": regime} for ln in ("poly_kernel", "project_grid")})
            for regime, grid in e["eps"].items() for eps in grid]
-    add("project_grid", "The proper upper-bound learner: time and excess loss against eps", pts,
-        {"project_grid": {"max_points": int(e["max_points"])}})
+    add("project_grid", "The proper upper-bound learner against an improper kernel learner: work and excess loss "
+        "against eps", pts, {"project_grid": {"max_points": int(e["max_points"])},
+                             "poly_kernel": {"max_rows": int(e["kernel_rows"])}})
     return out
