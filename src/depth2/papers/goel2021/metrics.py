@@ -5,9 +5,10 @@ Which rows a fit gives is read from what it is (its ``info``): an ``exact`` / ``
 training loss as a mean and as a sum (the reductions' statements are about sums), its cell count and time; on Set
 Cover also the proven lower bounds (bias-free and, with the origin gadget, with a bias) and the summed loss of the
 biased ReLU that fits the instance without the gadget (:func:`reductions.bias_free_fit_with_bias`: 0 up to
-rounding); on the teacher data the positive-label count ``n'`` and the arrangement count
-``2 sum_{i<d} C(n' - 1, i)``; a local-search fit gives one row per restart, scored against the instance's known
-optimum; a ``project_grid`` fit gives its time, grid size and excess test loss over the teacher.
+rounding); on the teacher data the positive-label count ``n'``, the number ``n''`` of distinct hyperplanes among
+them (normals parallel within the solver's tolerance merged) and the arrangement count ``2 sum_{i<d} C(n'' - 1, i)``;
+a local-search fit gives one row per restart, scored against the instance's known optimum; a ``project_grid`` or
+``poly_kernel`` fit gives its time, work and excess test loss over the teacher.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import pandas as pd
 
 from depth2.core.data import get_family
 from depth2.learners.base import Fit
+from depth2.learners.exact_relu import _distinct
 from depth2.papers.goel2021 import reductions as R
 
 TEST_ROWS = 20_000
@@ -110,6 +112,12 @@ def evaluate(dataset: Any, fits: Sequence[Fit], bounds: Mapping[str, Any]) -> pd
         else:
             npos = int(np.sum(y > 0))
             row["positive"] = npos
-            row["cells_formula"] = R.arrangement_cells(npos, spec.d)
+            # Cover's count holds for distinct hyperplanes in general position: normals parallel to within the
+            # solver's tolerance (probability ~1e-2 per fit at n' ~ 600, d = 2) are one hyperplane
+            P = X[y > 0]
+            P = P / np.linalg.norm(P, axis=1, keepdims=True)
+            distinct = int(_distinct(P).size) if npos else 0
+            row["distinct_positive"] = distinct
+            row["cells_formula"] = R.arrangement_cells(distinct, spec.d)
         rows.append(row)
     return pd.DataFrame(rows)
