@@ -58,7 +58,8 @@ FIGURES = (
                "proper width; right, on the planted 2-colourable hypergraph and the Fano plane, against the "
                "width: over-parameterization makes the hard instances easy for local search, as proper hardness "
                "allows. " + RECON, _draw("local_search"), size=(11.0, 4.2)),
-    FigureSpec("project_grid", ("project_grid",), "goel2021: the proper upper-bound learner against an improper learner",
+    FigureSpec("project_grid", ("project_grid",),
+               "goel2021: the proper upper-bound learner against an improper learner",
                "**Paper states**: bounded one-hidden-layer nets are properly learnable in time 2^{O~(1/eps)} "
                "(realizable) or 2^{O~(1/eps^2)} (agnostic) times poly(n, d), matching the lower bounds. **Our "
                "reconstruction**: a Gaussian projection to m = ceil(c k / eps) (realizable) or ceil(c k / eps^2) "
