@@ -293,3 +293,97 @@ def test_bad_arguments_raise():
         R.teacher_data(rng, 10, 2, -1.0)
     with pytest.raises(ValueError, match="max_subsets"):
         R.min_cover([(j,) for j in range(30)], 30, max_subsets=1000)
+
+
+# ---------------------------------------------------------------- with a bias (issue 19)
+
+
+def test_biased_relu_fits_reduction_a_without_the_gadget():
+    """w = -c 1, b = 1 + c, c = 1 / (sqrt(M) - 1): loss 0 on every instance (the bias-free reduction fails)."""
+    for seed in range(4):
+        rng = np.random.default_rng(seed)
+        sets = R.random_set_system(rng, 7, 8, 0.3)
+        M = 9.0 * 49
+        X, y = R.set_cover_points(sets, 8, M)
+        w, b = R.bias_free_fit_with_bias(M, 7)
+        assert np.sum((np.maximum(X @ w + b, 0.0) - y) ** 2) < 1e-20
+        # with the gadget the same net pays W0 relu(b)^2 at the origin
+        Xo, yo = R.set_cover_points(sets, 8, M, origin=28)
+        assert np.sum((np.maximum(Xo @ w + b, 0.0) - yo) ** 2) == pytest.approx(28 * b * b)
+
+
+def test_origin_gadget_restores_reduction_a_with_a_bias():
+    """Exact OPT of one biased ReLU with the origin gadget lies in [proven lower bound, tau] and above tau - 1;
+    the bias-free optimum is unchanged by the origin rows."""
+    from depth2.learners.exact_relu import exact_relu_erm
+
+    for seed in range(3):
+        rng = np.random.default_rng(10 + seed)
+        sets = R.random_set_system(rng, 6, 6, 0.35)
+        tau, M, W0 = R.cover_number(sets, 6), 9.0 * 36, 24
+        X, y = R.set_cover_points(sets, 6, M, origin=W0)
+        assert X.shape == (6 + 6 + W0, 6) and np.all(X[-W0:] == 0) and np.all(y[-W0:] == 0)
+        Xa = np.hstack([X, np.ones((X.shape[0], 1))])
+        opt_bias = exact_relu_erm(Xa, y, width=1).loss * X.shape[0]
+        lower = R.reduction_a_bias_lower(tau, M, W0)
+        assert tau - 1 < lower <= opt_bias + 1e-9 and opt_bias <= tau + 1e-9
+        opt_free = exact_relu_erm(X, y, width=1).loss * X.shape[0]
+        assert opt_free == pytest.approx(R.set_cover_relu_opt(sets, 6, M)[0], abs=1e-7)
+
+
+def test_bias_lower_bound_formula():
+    assert R.reduction_a_bias_lower(3, 900.0, 0) == 0.0
+    rho = (1 + 900**-0.5) ** -2
+    assert R.reduction_a_bias_lower(3, 900.0, 40) == pytest.approx(3 * rho * 40 / (40 + 3 * rho))
+    # it increases to tau rho as the origin weight grows
+    assert R.reduction_a_bias_lower(3, 900.0, 10**9) == pytest.approx(3 * rho, rel=1e-8)
+    with pytest.raises(ValueError, match="origin"):
+        R.reduction_a_bias_lower(3, 900.0, -1)
+
+
+def test_mixed_sign_biased_pair_fits_every_colouring_instance():
+    """relu(S) - relu(r/(r-1) (S - 1)): loss 0 on every instance, colourable or not, with or without origin rows;
+    for k = 3 with a zero unit it is the (1, 1, -1), b = (0, 0, -2) fit of K_4."""
+    from depth2.core.models import forward
+
+    cases = [(R.fano_plane(), 7, 3), (R.complete_3_uniform(5), 5, 3), (R.complete_graph(4), 4, 2),
+             (R.wheel_graph(5), 6, 2)]
+    for edges, n, r in cases:
+        assert R.is_k_colourable(edges, n, 2) is None  # none is 2-colourable
+        net = R.mixed_sign_bias_net(n, r)
+        for origin in (0, n):
+            X, y = R.colouring_points(edges, n, origin=origin)
+            assert np.max(np.abs(forward("relu_net", net, X) - y)) < 1e-12
+    net = R.mixed_sign_bias_net(4, 2)
+    k3 = {"a": np.array([1.0, 1.0, -1.0]), "W": np.column_stack([net["W"][:, 0], np.zeros(4), net["W"][:, 1]]),
+          "b": np.array([0.0, 0.0, net["b"][1]])}
+    assert k3["b"][2] == -2.0 and R.is_k_colourable(R.complete_graph(4), 4, 3) is None
+    X, y = R.colouring_points(R.complete_graph(4), 4, origin=4)
+    assert np.max(np.abs(forward("relu_net", k3, X) - y)) < 1e-12
+
+
+def test_positive_biased_units_with_gadget_realizable_iff_colourable():
+    """Exact solver, k = 2 positive biased units, origin rows: loss 0 on a planted instance, > 0 on
+    K_5^(3) (which one biased unit fits exactly without the gadget)."""
+    from depth2.learners.exact_relu import exact_relu_erm
+
+    rng = np.random.default_rng(5)
+    planted, _ = R.planted_colourable(rng, 6, 6)
+    for edges, n, colourable in ((planted, 6, True), (R.complete_3_uniform(5), 5, False)):
+        X, y = R.colouring_points(edges, n)
+        one = np.full(n, -0.5)  # w = -1/(r-1) 1, b = 1 + 1/(r-1) without the gadget
+        assert np.sum((np.maximum(X @ one + 1.5, 0.0) - y) ** 2) < 1e-20
+        Xo, yo = R.colouring_points(edges, n, origin=n)
+        Xa = np.hstack([Xo, np.ones((Xo.shape[0], 1))])
+        opt = exact_relu_erm(Xa, yo, width=2, signs=[1.0, 1.0]).loss * Xo.shape[0]
+        assert (opt <= 1e-8) == colourable
+
+
+def test_arrangement_count_matches_the_enumeration():
+    """Cover's count 2 sum_{i<d} C(n-1, i) equals the cells the exact solver enumerates (brute force)."""
+    from depth2.learners.exact_relu import count_cells
+
+    rng = np.random.default_rng(0)
+    for n, d in ((5, 2), (7, 3), (8, 4), (6, 3), (9, 3)):
+        assert count_cells(rng.standard_normal((n, d))) == R.arrangement_cells(n, d)
+    assert R.arrangement_cells(8, 4) == 2 ** 7 and R.arrangement_cells(0, 3) == 1

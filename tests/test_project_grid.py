@@ -315,3 +315,39 @@ def test_bad_data_and_unknown_parameter_raise():
         FIT(Xn, y, rng=np.random.default_rng(0))
     with pytest.raises(ValueError, match="shape"):
         FIT(X, y[:-1], rng=np.random.default_rng(0))
+
+
+# ---------------------------------------------------------------- the improper kernel learner (issue 19)
+
+
+def test_poly_kernel_poly_net_form_equals_the_kernel_predictor():
+    """The stored poly_net predictor equals sum_i alpha_i q(<x_i / s, x / s>) computed directly (brute force),
+    and a realizable bounded ReLU is fitted far better than by the zero predictor."""
+    from depth2.learners.project_grid import fit_poly_kernel, multinomial_kernel
+
+    rng = np.random.default_rng(0)
+    n, d = 150, 6
+    w = rng.standard_normal(d)
+    w /= np.linalg.norm(w)
+    X = 1.5 * rng.standard_normal((n, d)) / np.sqrt(d)
+    y = np.maximum(X @ w, 0.0)
+    fit = fit_poly_kernel(X, y, rng=np.random.default_rng(1), eps=0.25)
+    assert fit.info["degree"] == 4 and fit.model == "poly_net"
+    s = max(1.0, float(np.max(np.linalg.norm(X, axis=1))))
+    Xt = rng.standard_normal((40, d)) / np.sqrt(d)
+    direct = np.array([sum(a * sum((xi @ x / s**2) ** i for i in range(5)) for a, xi in
+                           zip(fit.params["a"], X, strict=True)) for x in Xt])
+    np.testing.assert_allclose(fit.predict(Xt), direct, rtol=1e-9, atol=1e-9)
+    G = rng.uniform(-1, 1, (3, 3))
+    np.testing.assert_allclose(multinomial_kernel(G, 3), 1 + G + G**2 + G**3, rtol=1e-14)
+    yt = np.maximum(Xt @ w, 0.0)
+    assert np.mean((fit.predict(Xt) - yt) ** 2) < 0.1 * np.mean(yt**2)
+
+
+def test_poly_kernel_arguments():
+    from depth2.learners.project_grid import fit_poly_kernel
+
+    X = np.random.default_rng(0).standard_normal((20, 3))
+    with pytest.raises(ValueError, match="eps"):
+        fit_poly_kernel(X, X[:, 0], rng=np.random.default_rng(0))
+    assert fit_poly_kernel(X, X[:, 0], rng=np.random.default_rng(0), degree=2).info["degree"] == 2

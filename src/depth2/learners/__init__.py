@@ -28,9 +28,9 @@ _MODULES: dict[str, tuple[str, ...]] = {
     "depth2.learners.poly_tensor": ("tensor_jennrich", "tensor_power", "tensor_power_only", "tensor_spectral"),
     "depth2.learners.ball_nets": ("rf_ridge", "strong_net", "strong_net_linear", "strong_net_sigmoid",
                                   "weak_net", "weak_net_adam", "weak_net_relu", "weak_net_sigmoid"),
-    "depth2.learners.exact_relu": ("exact",),
+    "depth2.learners.exact_relu": ("exact", "exact_bias"),
     "depth2.learners.relu_search": ("net_adam", "net_gd"),
-    "depth2.learners.project_grid": ("project_grid",),
+    "depth2.learners.project_grid": ("poly_kernel", "project_grid"),
 }
 _HOME = {name: mod for mod, names in _MODULES.items() for name in names}
 

@@ -1132,3 +1132,11 @@ def fit_exact(X, y=None, *, rng: np.random.Generator, width: int = 1, **params) 
             "pruned": res.pruned, "timed_out": res.timed_out, "seconds": res.seconds, "width": k,
             "bias": bool(p["bias"]), "rng_used": False}
     return Fit("relu_net", {"a": res.signs.copy(), "W": W, "b": b}, info=info)
+
+
+@register("exact_bias")
+def fit_exact_bias(X, y=None, *, rng: np.random.Generator, width: int = 1, **params) -> Fit:
+    """:func:`fit_exact` with ``bias=True`` by default: the same exact ERM for units with a bias, registered under
+    its own name so that one grid point can fit both models to the same data (goel2021's reductions, with and
+    without a bias, on the same instances)."""
+    return fit_exact(X, y, rng=rng, width=width, **{"bias": True, **params})

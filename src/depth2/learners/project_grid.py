@@ -517,3 +517,75 @@ def fit_project_grid(X: np.ndarray | Samples, y: np.ndarray | None = None, *, rn
     }
     log.info("%s: train loss %.6g in %.2f s", NAME, train_loss, fit.info["seconds"])
     return fit
+
+
+# ---------------------------------------------------------------- the improper comparison (issue 19)
+
+KERNEL_NAME = "poly_kernel"
+KERNEL_DEFAULTS: dict[str, Any] = {"eps": None, "degree": None, "c_p": 1.0, "ridges": (1e-6, 1e-4, 1e-2),
+                                   "holdout": 0.2, "max_rows": 500, "regime": "realizable"}
+
+
+def multinomial_kernel(G: np.ndarray, degree: int) -> np.ndarray:
+    """``q(G) = sum_{i=0}^{p} G^i`` entrywise (Horner), the multinomial kernel of Goel, Kanade, Klivans and
+    Thaler (COLT 2017) on inner products ``G = <x, x'>`` of points in the unit ball."""
+    K = np.ones_like(G)
+    for _ in range(degree):
+        K *= G
+        K += 1.0
+    return K
+
+
+@register(KERNEL_NAME)
+def fit_poly_kernel(X: np.ndarray | Samples, y: np.ndarray | None = None, *, rng: np.random.Generator,
+                    width: int = 1, **params: Any) -> Fit:
+    """IMPROPER learner of a bounded ReLU (net): kernel ridge regression with the multinomial kernel
+    ``K(x, x') = sum_{i<=p} <x / s, x' / s>^i`` (Goel et al., COLT 2017: a ReLU on the unit ball is approximated
+    within ``eps`` by a polynomial of degree ``O(1/eps)``, so ``p = ceil(c_p / eps)``; its cost is polynomial in
+    ``1/eps``, against the proper learner's ``2^{O~(1/eps)}`` grid).
+
+    Rows: at most ``max_rows`` (uniform subsample, ``rng``). Ridge ``lambda`` (relative to ``tr(K) / n``) is chosen
+    from ``ridges`` on a random ``holdout`` fraction, then the fit is redone on all rows. ``width`` is accepted
+    for the interface (the kernel predictor has no units). The predictor ``f(x) = sum_i alpha_i q(<x_i / s^2, x>)``
+    is stored as a ``poly_net`` (``W`` = the training rows / ``s^2`` as columns, ``coef`` = ones, ``a = alpha``).
+    ``info``: ``degree``, ``ridge``, ``rows``, ``kernel_work`` (``n^2 (d + p)`` kernel flops plus ``n^3 / 3`` for
+    the solve: the cost against the proper learner's ``grid_points n``), ``train_loss``, ``seconds``."""
+    t0 = time.perf_counter()
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"{KERNEL_NAME}: rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    p = check_params(KERNEL_NAME, params, KERNEL_DEFAULTS)
+    if p["degree"] is None:
+        if p["eps"] is None:
+            raise ValueError(f"{KERNEL_NAME}: parameter 'eps' or 'degree' must be given")
+        eps = _real("eps", p["eps"], 0.0, 1.0)
+        degree = max(1, math.ceil(_real("c_p", p["c_p"], 0.0) / eps - 1e-9))
+    else:
+        degree = _int("degree", p["degree"], 1)
+    max_rows = _int("max_rows", p["max_rows"], 2)
+    S = as_samples(X, y)
+    Xm, ym = _take_rows(S, min(S.n, max_rows), rng)
+    n, d = Xm.shape
+    scale = max(1.0, float(np.sqrt(np.max(np.einsum("ij,ij->i", Xm, Xm)))))
+    Xs = Xm / scale
+    K = multinomial_kernel(Xs @ Xs.T, degree)
+    base = float(np.trace(K)) / n
+    hold = rng.permutation(n)
+    n_val = max(1, int(round(float(p["holdout"]) * n)))
+    val, tr = hold[:n_val], hold[n_val:]
+    best, best_r = math.inf, None
+    for r in p["ridges"]:
+        lam = float(r) * base
+        A = K[np.ix_(tr, tr)] + lam * len(tr) * np.eye(len(tr))
+        alpha = np.linalg.solve(A, ym[tr])
+        err = float(np.mean((K[np.ix_(val, tr)] @ alpha - ym[val]) ** 2))
+        if err < best:
+            best, best_r = err, float(r)
+    alpha = np.linalg.solve(K + best_r * base * n * np.eye(n), ym)
+    fit = Fit("poly_net", {"W": (Xs / scale).T.copy(), "a": alpha, "coef": np.ones(degree + 1), "c": np.array(0.0)})
+    res = K @ alpha - ym
+    fit.info = {"degree": int(degree), "ridge": best_r, "rows": int(n), "train_loss": float(res @ res) / n,
+                "kernel_work": float(n * n * (d + degree) + n**3 / 3.0), "seconds": time.perf_counter() - t0,
+                "eps": p["eps"], "regime": p["regime"], "validation_loss": best}
+    log.info("%s: n=%d d=%d degree %d ridge %g: train loss %.4g in %.2f s", KERNEL_NAME, n, d, degree, best_r,
+             fit.info["train_loss"], fit.info["seconds"])
+    return fit

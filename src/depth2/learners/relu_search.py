@@ -30,8 +30,15 @@ data), ``b' ~ N(0, init_scale^2)`` (when ``bias``) and ``a' ~ N(0, 1 / k)``, in 
   a cosine schedule from ``lr`` to ``lr / 100`` over ``steps`` (so the last iterates settle instead of hovering at
   the step size's scale).
 
-A restart stops (is frozen) when its scaled loss ``L'`` or its scaled gradient norm falls to ``tol``; the loop ends
-when all restarts have stopped or after ``steps`` steps. The restart with the least final training loss is
+A restart stops (is frozen) when its scaled loss ``L'`` or its scaled gradient norm falls to ``tol``, or when its
+loss decreased by a relative ``rtol`` or less over the last ``window`` steps (``(L_{t-window} - L_t) / L_{t-window}``:
+a stationary point, typically a local minimum or a plateau where the gradient no longer moves it); the loop ends
+when all restarts have stopped or after ``steps`` steps (the budget). The fit is *converged* (the convergence
+record of :func:`depth2.learners.base.convergence` in ``info``: ``converged``, ``steps``, ``max_steps``,
+``rel_decrease`` = the largest last windowed relative decrease over the restarts not stopped by the loss or
+gradient test, ``grad_norm`` = the largest final
+scaled gradient norm) when every restart was stopped by one of these tests before the budget ran out;
+``restart_converged`` lists it per restart. The restart with the least final training loss is
 returned. ``info``: ``restart_losses`` (every restart's final training loss, original units, list),
 ``best_loss``/``train_loss``, ``best_restart``, ``steps`` (iterations run), ``lr`` (first/base step, scaled
 units), ``x_scale``, ``y_scale``, ``curve_step``/``curve_loss`` (the best restart's loss every ``log_every``
@@ -47,12 +54,12 @@ import numpy as np
 
 from depth2.core.data import as_samples
 from depth2.core.models import forward
-from depth2.learners.base import Fit, check_params, register
+from depth2.learners.base import Fit, check_params, convergence, register
 
 log = logging.getLogger(__name__)
 
 DEFAULTS: dict[str, Any] = {"bias": True, "restarts": 10, "steps": 2000, "lr": None, "init_scale": 1.0,
-                            "tol": 1e-12, "max_rows": 100_000, "log_every": 100}
+                            "tol": 1e-12, "rtol": 1e-6, "window": 100, "max_rows": 100_000, "log_every": 100}
 ADAM_LR, ADAM_BETAS, ADAM_EPS, ADAM_FINAL_FRACTION = 1e-2, (0.9, 0.999), 1e-8, 1e-2
 GD_GROW, GD_SHRINK = 1.1, 0.5
 GD_NAME, ADAM_NAME = "net_gd", "net_adam"
@@ -153,6 +160,8 @@ def _fit(name: str, optimizer: str, X: Any, y: Any, rng: np.random.Generator, wi
     max_rows = _int(name, "max_rows", p["max_rows"], 1)
     init_scale = _real(name, "init_scale", p["init_scale"], allow_zero=False)
     tol = _real(name, "tol", p["tol"], allow_zero=True)
+    rtol = _real(name, "rtol", p["rtol"], allow_zero=True)
+    window = _int(name, "window", p["window"], 1)
     lr = None if p["lr"] is None else _real(name, "lr", p["lr"], allow_zero=False)
     bias = p["bias"]
     if not isinstance(bias, bool | np.bool_):
@@ -176,7 +185,10 @@ def _fit(name: str, optimizer: str, X: Any, y: Any, rng: np.random.Generator, wi
     theta = _pack(a, W, b)
     loss, grad = _loss_grad_packed(Xs, ys, theta, d, k, bias)
     active = (loss > tol) & (np.linalg.norm(grad, axis=1) > tol)
+    stopped = ~active  # stopped by a convergence test (not by the budget)
     curve_step, curve = [0], [loss.copy()]
+    ref_loss = loss.copy()  # the loss `window` steps ago (per restart), for the relative-decrease test
+    rel_dec = np.full(R, np.nan)
 
     if optimizer == "gd":
         base_lr = lr if lr is not None else 1.0 / (2.0 * _second_moment_lmax(Xs, bias))
@@ -213,7 +225,14 @@ def _fit(name: str, optimizer: str, X: Any, y: Any, rng: np.random.Generator, wi
                 theta -= eta * upd
                 new_loss, grad = _loss_grad_packed(Xs, ys, theta, d, k, bias)
                 loss = np.where(active, new_loss, loss)
-            active &= np.isfinite(loss) & (loss > tol) & (np.linalg.norm(grad, axis=1) > tol)
+            done = active & np.isfinite(loss) & ((loss <= tol) | (np.linalg.norm(grad, axis=1) <= tol))
+            rel_dec = np.where(done, np.nan, rel_dec)  # stopped by the loss or gradient test: no window reading
+            if t % window == 0:
+                rel_dec = np.where(active, (ref_loss - loss) / np.maximum(np.abs(ref_loss), 1e-300), rel_dec)
+                done |= active & np.isfinite(loss) & (rel_dec <= rtol)
+                ref_loss = loss.copy()
+            stopped |= done
+            active &= np.isfinite(loss) & ~done
             if t % log_every == 0 or t == steps:
                 curve_step.append(t)
                 curve.append(loss.copy())
@@ -231,7 +250,12 @@ def _fit(name: str, optimizer: str, X: Any, y: Any, rng: np.random.Generator, wi
             "train_loss": float(finals[best]), "best_restart": best, "steps": int(t), "lr": float(base_lr),
             "x_scale": sx, "y_scale": sy, "curve_step": curve_step,
             "curve_loss": [float(c[best] * sy * sy) for c in curve], "optimizer": optimizer, "rows": int(n),
-            "width": k, "bias": bias, "restarts": R}
+            "width": k, "bias": bias, "restarts": R, "restart_converged": [bool(v) for v in stopped]}
+    gnorm = np.linalg.norm(grad, axis=1)
+    info.update(convergence(steps=int(t), max_steps=max(steps, 1), rel_decrease=float(np.nanmax(rel_dec))
+                            if np.isfinite(rel_dec).any() else None, tol=rtol,
+                            grad_norm=float(np.max(gnorm)) if np.isfinite(gnorm).all() else None,
+                            stopped_by_test=bool(stopped.all())))
     log.info("%s: width %d, %d restarts, %d steps on %d rows; best loss %.4g (restart %d), median %.4g",
              name, k, R, t, n, info["best_loss"], best, float(np.median(finals)))
     return Fit("relu_net", fits[best], info=info)
@@ -244,7 +268,9 @@ def fit_net_gd(X: Any, y: Any = None, *, rng: np.random.Generator, width: int = 
 
     Params (defaults): ``bias`` (True), ``restarts`` (10), ``steps`` (2000), ``lr`` (None: ``1 / L_hat``, the
     inverse curvature of the data's second moment, in scaled units; adapted per restart), ``init_scale`` (1.0),
-    ``tol`` (1e-12, on the scaled loss and gradient norm), ``max_rows`` (100_000), ``log_every`` (100).
+    ``tol`` (1e-12, on the scaled loss and gradient norm), ``rtol`` (1e-6) and ``window`` (100): the relative
+    decrease of the loss over ``window`` steps below which a restart counts as converged, ``max_rows`` (100_000),
+    ``log_every`` (100).
     """
     return _fit(GD_NAME, "gd", X, y, rng, width, params)
 

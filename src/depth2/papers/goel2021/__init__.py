@@ -15,51 +15,63 @@ RECON = ("The reductions are our reconstruction on the source problems the paper
 
 FIGURES = (
     FigureSpec("reduction_a", ("reduction_a",), "goel2021: Set Cover to one ReLU",
-               "**Paper states**: training a single ReLU is NP-hard, by a reduction from Set Cover. **Our "
-               "reconstruction** (reduction A): one point e_i with label 1 per set, one point sqrt(M) 1_{T_j} with "
-               "label 0 per element (weight M by homogeneity), M = m_scale N^2. A cover C gives loss |C|, so "
-               "OPT <= tau; rounding gives OPT >= tau (1 + M^-1/2)^-2 (the digest's bound) and, sharper, "
-               "OPT >= tau M / (M + 1) (ours). **Plot shows** the exact optimum (exhaustive over activation "
-               "cells, one QP each) against the brute-force cover number: every point must fall in the grey band "
+               "**Paper states**: training a single ReLU (with a bias) is NP-hard, by a reduction from Set Cover. "
+               "**Our reconstruction** (reduction A): one point e_i with label 1 per set, one point sqrt(M) 1_{T_j} "
+               "with label 0 per element (weight M by homogeneity), M = m_scale N^2, plus the origin gadget: "
+               "W0 = ceil(origin_scale N) origin rows with label 0. Without the gadget a biased ReLU "
+               "(w = -c 1, b = 1 + c, c = 1/(sqrt M - 1)) fits every instance with loss 0 (crosses); with it we "
+               "prove tau rho W0 / (W0 + tau rho) <= OPT <= tau, rho = (1 + M^-1/2)^-2 (dashed), and bias-free "
+               "units keep tau M / (M + 1) <= OPT <= tau (dotted). **Plot shows** the exact optimum (exhaustive "
+               "over activation cells, one QP each) of one bias-free ReLU and of one ReLU with a bias on the same "
+               "instances, against the brute-force cover number: every point must fall in the grey band "
                "tau - 1 < OPT <= tau for the threshold t to separate tau <= t from tau >= t + 1. " + RECON,
                _draw("reduction_a"), size=(6.5, 4.8)),
     FigureSpec("reduction_b", ("reduction_b",), "goel2021: colouring to k ReLUs",
                "**Paper states**: training k >= 2 ReLUs is NP-hard even on realizable data, from hypergraph "
-               "colouring. **Our reconstruction** (reduction B): a point e_v with label 1 per vertex and 1_E with "
-               "label 0 per edge; a proper k-colouring gives k positive ReLUs with loss 0 (w_c = 1 on colour c, -2 "
-               "elsewhere), and loss 0 gives a colouring. Instances: the Fano plane and K_5^(3) (not "
-               "2-colourable), planted and uniform random 3-uniform hypergraphs (k = 2), K_4, the wheel W_5 and "
-               "planted and random graphs (k = 3). **Plot shows** the exact optimum of k positive bias-free ReLUs "
-               "per instance, coloured by brute-force colourability: realizable exactly when colourable. Mixed "
-               "output signs are not searched for k = 3. " + RECON, _draw("reduction_b"), size=(7.5, 6.5)),
+               "colouring. **Our reconstruction** (reduction B): a point e_v with label 1 per vertex, 1_E with "
+               "label 0 per edge and (the gadget for biased units) one origin row with label 0 per vertex; a proper "
+               "k-colouring gives k positive ReLUs with loss 0 (w_c = 1 on colour c, -2 elsewhere, b = 0), and loss "
+               "0 with positive output signs, with or without biases, gives a colouring. With a bias and mixed "
+               "signs the reduction fails: relu(S) - relu(r/(r-1) (S - 1)), S = <1, x>, fits every instance (a "
+               "test). Instances: the Fano plane and K_5^(3) (not 2-colourable), planted and uniform random "
+               "3-uniform hypergraphs (k = 2, bias-free and with a bias), K_4, the wheel W_5 and planted and random "
+               "graphs (k = 3, bias-free only). **Plot shows** the exact optimum of k positive ReLUs per instance "
+               "and model, coloured by brute-force colourability: realizable exactly when colourable. " + RECON,
+               _draw("reduction_b"), size=(7.5, 8.0)),
     FigureSpec("solver_cost", ("solver_cost",), "goel2021: the cost of exact training",
                "**Exhaustive proper training** of one bias-free ReLU in R^d visits every cell of the arrangement of "
-               "the positive-label points' hyperplanes: 2 sum_{i<d} C(n - 1, i) ~ n^(d - 1) cells, one convex QP "
-               "each (cells that cannot beat the incumbent are pruned). **Plot shows** the wall time (left, with "
-               "slope-(d - 1) guides) and the cells enumerated and QPs solved (right; dotted: the cell-count "
-               "formula for the positive-label points) on "
-               "Gaussian data with a planted ReLU plus noise, d = 2..5. Extrapolated, d = 10 and n = 10^4 has about "
-               "2 C(9999, 9) = 5.5e30 cells: at the ~30 us per cell this enumeration takes, 5e18 years. The paper's "
-               "hardness says no "
-               "algorithm avoids such growth in the worst case (under P != NP / Gap-ETH); this plot shows only the "
-               "exhaustive algorithm's cost.", _draw("solver_cost"), size=(11.0, 4.2)),
+               "the n' positive-label points' hyperplanes: exactly 2 sum_{i<d} C(n' - 1, i) cells (Cover's count; "
+               "a sanity check in the claims table), one convex QP each unless pruned. **Plot shows** left, the wall "
+               "time against n'; middle, the cells enumerated (dotted: the count) and the QPs solved against n', "
+               "d = 2..5, on Gaussian data with a planted ReLU plus noise; right, the growth in d at n' = 2d "
+               "(labels lifted to be positive): 2^(2d - 1) cells and the wall time, exponential in d, while pruning "
+               "leaves few QPs on these benign instances. Extrapolated, d = 10 and n' = 10^4 has about "
+               "2 C(9999, 9) = 5.5e30 cells. The paper's hardness says no algorithm avoids such growth in the worst "
+               "case (under P != NP / Gap-ETH); this plot shows only the exhaustive algorithm's cost.",
+               _draw("solver_cost"), size=(14.0, 4.2)),
     FigureSpec("local_search", ("local_search",), "goel2021: local search on hard and benign instances",
                "**Paper states**: the hardness is for proper learning in the worst case. **Plot shows** left, "
                "the fraction of random restarts of gradient descent and Adam (bias-free ReLUs, output weights "
-               "trained) whose final loss is within success_tol of the instance's known optimum (reduction A: the "
+               "trained; each restart runs until its own convergence test stops it, within a step budget) whose "
+               "final loss is within success_tol of the instance's known optimum (reduction A: the "
                "exact optimum by its own NNLS method; colourable instances and noiseless teachers: 0), at the "
                "proper width; right, on the planted 2-colourable hypergraph and the Fano plane, against the "
                "width: over-parameterization makes the hard instances easy for local search, as proper hardness "
                "allows. " + RECON, _draw("local_search"), size=(11.0, 4.2)),
-    FigureSpec("project_grid", ("project_grid",), "goel2021: the proper upper-bound learner",
+    FigureSpec("project_grid", ("project_grid",),
+               "goel2021: the proper upper-bound learner against an improper learner",
                "**Paper states**: bounded one-hidden-layer nets are properly learnable in time 2^{O~(1/eps)} "
                "(realizable) or 2^{O~(1/eps^2)} (agnostic) times poly(n, d), matching the lower bounds. **Our "
                "reconstruction**: a Gaussian projection to m = ceil(c k / eps) (realizable) or ceil(c k / eps^2) "
                "(agnostic) dimensions, then exhaustive search over a delta = eps / k grid of the unit ball, the "
-               "output weight solved exactly in [-1, 1]. **Plot shows** left, the fit time (solid) and the number "
-               "of grid points (dotted) against 1/eps; right, the excess test loss over the teacher (a bounded "
+               "output weight solved exactly in [-1, 1]. Beside it, the improper learner of Goel et al. (COLT 2017): "
+               "kernel ridge regression with the multinomial kernel of degree ceil(1/eps) (poly(1/eps) work). "
+               "**Plot shows** left, the work (proper: grid candidates x rows; improper: kernel flops plus the "
+               "solve) against 1/eps; right, the excess test loss over the teacher relative to E[y^2] (a bounded "
                "ReLU on unit inputs; agnostic: plus Gaussian label noise). The guarantee OPT + eps is not "
-               "observable where eps exceeds the zero predictor's excess.", _draw("project_grid"),
+               "observable where eps exceeds the zero predictor's excess (about 0.18 here; the constant "
+               "predictor's about 0.11), and the grid size depends on eps alone: the claims table lists the growth "
+               "of grid points as a sanity check, not evidence.", _draw("project_grid"),
                size=(11.0, 4.2)),
 )
 

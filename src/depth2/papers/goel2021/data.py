@@ -7,18 +7,21 @@ equal it: :func:`rows` computes it from the parameters):
   element in each set with probability ``p``, repaired so that every element is in some set) or ``"three_set"``
   (the hand-built 3-set system, cover number 2). ``M = m_scale * d^2`` (the weight of an element point; the
   digest's ``M >= 9 t^2`` separates ``tau <= t`` from ``tau >= t + 1`` for every ``t < d`` when ``m_scale >= 9``).
-  ``hidden``: ``incidence`` (d, n_elements), ``tau`` (the cover number, by exhaustive search), ``M``.
-  Rows: ``d + n_elements``.
+  ``origin`` (default 0) origin rows with label 0 follow: the gadget that makes the reduction hold for a biased
+  ReLU (:mod:`.reductions`). ``hidden``: ``incidence`` (d, n_elements), ``tau`` (the cover number, by exhaustive
+  search), ``M``, ``origin``. Rows: ``d + n_elements + origin``.
 * ``goel2021.colouring`` (reduction B): ``kind`` ``"fano"`` (d = 7), ``"k5"`` (K_5^(3), d = 5), ``"planted"``
   (``n_edges`` random triples, none monochromatic under a hidden balanced 2-colouring), ``"random"``
   (``n_edges`` uniform triples), ``"graph_planted"`` / ``"graph_random"`` (graphs with ``n_edges`` edges, planted
   3-colourable or uniform), ``"k4"`` (d = 4) and ``"wheel5"`` (W_5, d = 6) — the last two are not 3-colourable.
   ``k`` colours (2 for hypergraphs, 3 for graphs by default). ``hidden``: ``edges`` (E, r), ``colourable``
-  (1.0 / 0.0, by backtracking), ``k``. Rows: ``d + E``.
+  (1.0 / 0.0, by backtracking), ``k``, ``origin``; ``origin`` (default 0) origin rows with label 0 follow the
+  vertex and edge rows (the gadget for biased units of positive sign). Rows: ``d + E + origin``.
 * ``goel2021.teacher``: ``x ~ N(0, I_d)``, ``y = relu(<w*, x> + b*) + noise z``, ``w*`` uniform on the sphere,
   ``b* ~ N(0, 1)`` when ``bias`` is true and 0 otherwise. With ``bounded`` (the paper's bounded setting: inputs
   and weights in the unit ball) ``x = (g w* + xi) / |g w* + xi|``, ``g ~ N(0, 1)``, ``xi ~ N(0, I_d / d)``: unit
-  inputs correlated with the teacher, so that ``<w*, x>`` is of order 1 rather than ``d^{-1/2}``.
+  inputs correlated with the teacher, so that ``<w*, x>`` is of order 1 rather than ``d^{-1/2}``. ``offset``
+  (default 0) is added to every label (the solver-cost design in d lifts the labels so that all are positive).
   ``hidden``: ``w``, ``b``.
 """
 
@@ -51,6 +54,10 @@ def _int(name: str, value: Any, lo: int) -> int:
     return int(value)
 
 
+def _origin(params: Mapping[str, Any]) -> int:
+    return _int("origin", params.get("origin", 0), 0)
+
+
 # ----------------------------------------------------------------------------------------------- set cover
 def set_cover_size(d: int, params: Mapping[str, Any]) -> tuple[int, int]:
     """(sets, elements) of a set-cover point."""
@@ -76,12 +83,12 @@ class SetCover:
         if not scale > 0:
             raise ValueError(f"m_scale must be > 0, got {scale!r}")
         return {"incidence": R.incidence(sets, m).astype(float), "tau": np.array(float(R.cover_number(sets, m))),
-                "M": np.array(scale * N * N)}
+                "M": np.array(scale * N * N), "origin": np.array(float(_origin(params)))}
 
     def sample(self, rng, m, d, params, hidden):
         A = np.asarray(hidden["incidence"]) > 0.5
         sets = [tuple(np.flatnonzero(row)) for row in A]
-        X, y = R.set_cover_points(sets, A.shape[1], float(hidden["M"]))
+        X, y = R.set_cover_points(sets, A.shape[1], float(hidden["M"]), _origin(params))
         if m != X.shape[0]:
             raise ValueError(f"a set-cover instance with {A.shape[0]} sets and {A.shape[1]} elements has "
                              f"{X.shape[0]} rows; the point asked for n = {m}")
@@ -135,11 +142,11 @@ class Colouring:
         k = _int("k", params.get("k", 2 if kind in HYPERGRAPH_KINDS else 3), 2)
         edges = colouring_edges(rng, kind, n, E, k)
         return {"edges": edges.astype(float), "colourable": np.array(float(R.is_k_colourable(edges, n, k) is not None)),
-                "k": np.array(float(k))}
+                "k": np.array(float(k)), "origin": np.array(float(_origin(params)))}
 
     def sample(self, rng, m, d, params, hidden):
         edges = np.asarray(hidden["edges"]).astype(np.int64)
-        X, y = R.colouring_points(edges, d)
+        X, y = R.colouring_points(edges, d, _origin(params))
         if m != X.shape[0]:
             raise ValueError(f"a colouring instance with {d} vertices and {len(edges)} edges has {X.shape[0]} rows; "
                              f"the point asked for n = {m}")
@@ -163,7 +170,7 @@ class Teacher:
         if params.get("bounded", False):
             X = rng.standard_normal(m)[:, None] * hidden["w"] + X / np.sqrt(d)
             X /= np.linalg.norm(X, axis=1, keepdims=True)
-        y = np.maximum(X @ hidden["w"] + float(hidden["b"]), 0.0)
+        y = np.maximum(X @ hidden["w"] + float(hidden["b"]), 0.0) + float(params.get("offset", 0.0))
         if noise:
             y = y + noise * rng.standard_normal(m)
         return X, y
@@ -172,7 +179,7 @@ class Teacher:
 def rows(family: str, d: int, params: Mapping[str, Any], n: int | None = None) -> int:
     """The number of rows of a point: fixed by the instance for the reductions, ``n`` for the teacher."""
     if family == "goel2021.set_cover":
-        return sum(set_cover_size(d, params))
+        return sum(set_cover_size(d, params)) + _origin(params)
     if family == "goel2021.colouring":
-        return sum(colouring_size(d, params))
+        return sum(colouring_size(d, params)) + _origin(params)
     return _int("n", n, 1)

@@ -3,12 +3,19 @@
 The reduction instances have a fixed number of rows (one per set or vertex, one per element or edge); each
 point's ``n`` is computed from its instance parameters (:func:`depth2.papers.goel2021.data.rows`). Instances
 that are the same for every seed (the hand-built set system, the Fano plane, K_5^(3), K_4, W_5) run one replicate.
-Every learner on a reduction instance fits bias-free units (the reductions have no bias); ``exact`` fits a single
-ReLU with all signs tried, and k ReLUs of positive sign on the colouring instances (reduction B's statement).
+
+The reductions are run for both models on the SAME instance (paired): ``exact`` fits bias-free units and
+``exact_bias`` units with a bias (the paper's model). Every reduction instance carries the origin gadget (origin rows
+with label 0: ``ceil(origin_scale N)`` for reduction A, ``origin_per_vertex N`` for reduction B), which changes
+nothing for bias-free units (they output 0 at the origin) and makes the reductions hold with a bias
+(:mod:`.reductions`). On Set Cover both learners try every output sign; on the colouring instances the units have
+positive output signs (with a bias, mixed signs fit every instance: :func:`.reductions.mixed_sign_bias_net`).
+Local search fits bias-free units (the instances without the gadget's rows: it is the bias-free comparison).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,21 +24,24 @@ from depth2.papers.spec import Experiment, Point
 
 SET_COVER, COLOURING, TEACHER = "goel2021.set_cover", "goel2021.colouring", "goel2021.teacher"
 LOCAL = ("net_gd", "net_adam")
+EXACT = ("exact", "exact_bias")
 FIXED = {"fano": 7, "k5": 5, "k4": 4, "wheel5": 6}
 
 
-def _colour_point(labels: dict, kind: str, d: int, n_edges: int | None, k: int, reps: int, learners, width: int
-                  ) -> Point:
-    params = {"kind": kind, "k": k, **({"n_edges": n_edges} if n_edges is not None else {})}
+def _colour_point(labels: dict, kind: str, d: int, n_edges: int | None, k: int, reps: int, learners, width: int,
+                  origin: int = 0) -> Point:
+    params = {"kind": kind, "k": k, **({"n_edges": n_edges} if n_edges is not None else {}),
+              **({"origin": origin} if origin else {})}
     # reduction B's statement is about k units of positive output sign
-    signs = {"exact": {"signs": [1.0] * width}} if "exact" in learners else {}
+    signs = {ln: {"signs": [1.0] * width} for ln in learners if ln in EXACT}
     return Point(labels=labels, family=COLOURING, n=rows(COLOURING, d, params), d=d,
                  replicates=1 if kind in FIXED else reps, params=params, learners=tuple(learners), width=width,
                  learner_params=signs)
 
 
-def _cover_point(labels: dict, kind: str, N: int, m: int, p: float, scale: float, reps: int, learners) -> Point:
-    params = {"kind": kind, "n_elements": m, "p": p, "m_scale": scale}
+def _cover_point(labels: dict, kind: str, N: int, m: int, p: float, scale: float, reps: int, learners,
+                 origin: int = 0) -> Point:
+    params = {"kind": kind, "n_elements": m, "p": p, "m_scale": scale, **({"origin": origin} if origin else {})}
     return Point(labels=labels, family=SET_COVER, n=rows(SET_COVER, N, params), d=N,
                  replicates=1 if kind == "three_set" else reps, params=params, learners=tuple(learners), width=1)
 
@@ -48,35 +58,44 @@ def experiments(cfg: Mapping[str, Any], root: Mapping[str, Any]) -> list[Experim
             used = {ln for p in points for ln in p.learners}
             out.append(Experiment("goel2021", name, title, tuple(points), {k: params[k] for k in sorted(used)}))
 
+    def models(e) -> list[str]:
+        return [ln for ln, on in (("exact", e["bias_free"]), ("exact_bias", e["bias"])) if on]
+
     e = ex["reduction_a"]
     pts = [_cover_point({"kind": "random", "sets": N, "elements": m}, "random", N, m, e["p"], e["m_scale"], reps,
-                        ["exact"]) for N, m in e["sizes"]]
+                        models(e), math.ceil(e["origin_scale"] * N)) for N, m in e["sizes"]]
     if e["three_set"]:
         pts.insert(0, _cover_point({"kind": "three_set", "sets": 3, "elements": 6}, "three_set", 3, 6, e["p"],
-                                   e["m_scale"], reps, ["exact"]))
-    add("reduction_a", "Reduction A: Set Cover to one ReLU, exact optimum against the cover number", pts,
-        {"exact": {**budget, "bias": False}})
+                                   e["m_scale"], reps, models(e), math.ceil(e["origin_scale"] * 3)))
+    add("reduction_a", "Reduction A: Set Cover to one ReLU (with and without a bias), exact optimum against the cover "
+        "number", pts, {"exact": {**budget, "bias": False}, "exact_bias": {**budget, "bias": True}})
 
     e = ex["reduction_b"]
     pts = []
+    per = int(e["origin_per_vertex"])
     for kind in e["named"]:
         k = 3 if kind in GRAPH_KINDS else 2
         pts.append(_colour_point({"kind": kind, "vertices": FIXED[kind], "edges": 0, "k": k}, kind, FIXED[kind], None,
-                                 k, reps, ["exact"], k))
+                                 k, reps, models(e) if k == 2 else ["exact"], k, per * FIXED[kind]))
     for kind in ("planted", "random", "graph_planted", "graph_random"):
         k = 3 if kind in GRAPH_KINDS else 2
         for N, E in e[kind]:
             pts.append(_colour_point({"kind": kind, "vertices": N, "edges": E, "k": k}, kind, N, E, k, reps,
-                                     ["exact"], k))
-    add("reduction_b", "Reduction B: hypergraph 2-colouring and graph 3-colouring to k ReLUs", pts,
-        {"exact": {**budget, "bias": False}})
+                                     models(e) if k == 2 else ["exact"], k, per * N))
+    add("reduction_b", "Reduction B: hypergraph 2-colouring (with and without a bias) and graph 3-colouring "
+        "(bias-free) to k positive ReLUs", pts,
+        {"exact": {**budget, "bias": False}, "exact_bias": {**budget, "bias": True}})
 
     e = ex["solver_cost"]
-    pts = [Point(labels={"d": int(g["d"]), "n": int(n)}, family=TEACHER, n=int(n), d=int(g["d"]), replicates=reps,
-                 params={"noise": float(e["noise"]), "bias": False}, learners=("exact",), width=1)
+    pts = [Point(labels={"d": int(g["d"]), "n": int(n), "design": "n"}, family=TEACHER, n=int(n), d=int(g["d"]),
+                 replicates=reps, params={"noise": float(e["noise"]), "bias": False}, learners=("exact",), width=1)
            for g in e["grid"] for n in g["n"]]
-    add("solver_cost", "Exact single-ReLU ERM: time and cells against n", pts,
-        {"exact": {**budget, "bias": False, "signs": [1.0]}})
+    # growth in d at n' = 2d positive labels: 2^(2d - 1) cells (labels lifted by `offset` so all are positive)
+    pts += [Point(labels={"d": int(d), "n": 2 * int(d), "design": "d"}, family=TEACHER, n=2 * int(d), d=int(d),
+                  replicates=reps, params={"noise": float(e["noise"]), "bias": False, "offset": float(e["offset"])},
+                  learners=("exact",), width=1) for d in e["dims"]]
+    add("solver_cost", "Exact single-ReLU ERM: time and cells against n' (positive labels) and against d at n' = 2d",
+        pts, {"exact": {**budget, "bias": False, "signs": [1.0]}})
 
     e = ex["local_search"]
     N, m = e["set_cover"]
@@ -96,9 +115,10 @@ def experiments(cfg: Mapping[str, Any], root: Mapping[str, Any]) -> list[Experim
     pts = [Point(labels={"regime": regime, "eps": float(eps)}, family=TEACHER, n=int(e["n"]), d=int(e["d"]),
                  replicates=reps, params={"noise": 0.0 if regime == "realizable" else float(e["noise"]), "bias": False,
                                           "bounded": True},
-                 learners=("project_grid",), width=1,
-                 learner_params={"project_grid": {"eps": float(eps), "regime": regime}})
+                 learners=("poly_kernel", "project_grid") if e["improper"] else ("project_grid",), width=1,
+                 learner_params={ln: {"eps": float(eps), "regime": regime} for ln in ("poly_kernel", "project_grid")})
            for regime, grid in e["eps"].items() for eps in grid]
-    add("project_grid", "The proper upper-bound learner: time and excess loss against eps", pts,
-        {"project_grid": {"max_points": int(e["max_points"])}})
+    add("project_grid", "The proper upper-bound learner against an improper kernel learner: work and excess loss "
+        "against eps", pts, {"project_grid": {"max_points": int(e["max_points"])},
+                             "poly_kernel": {"max_rows": int(e["kernel_rows"])}})
     return out

@@ -8,44 +8,58 @@ from math import comb
 import numpy as np
 import pandas as pd
 
-from depth2.papers.goel2021.reductions import reduction_a_bounds
+from depth2.papers.goel2021.reductions import reduction_a_bias_lower, reduction_a_bounds
 from depth2.plotting import line_with_interval, summarize
 
 LEARNER = {"net_gd": "gradient descent", "net_adam": "Adam"}
 
 
+MODEL = {"exact": "bias-free", "exact_bias": "with bias + origin gadget"}
+
+
 def reduction_a(tables: Mapping[str, pd.DataFrame], fig) -> None:
     df = tables["reduction_a"]
+    if "learner" not in df:
+        df = df.assign(learner="exact")
     ax = fig.subplots(1, 1)
     taus = np.arange(1, int(df["tau"].max()) + 2)
     M = float(df["M"].min())  # the smallest M drawn gives the widest band
-    lo_d = [reduction_a_bounds(int(t), M, "digest")[0] for t in taus]
     lo_s = [reduction_a_bounds(int(t), M, "sharp")[0] for t in taus]
     ax.fill_between(taus, taus - 1, taus, color="0.9", label="separation band tau - 1 < OPT <= tau")
     ax.plot(taus, taus, color="k", lw=1, label="upper bound OPT <= tau (cover witness)")
-    ax.plot(taus, lo_d, color="C3", lw=1, ls="--", label=f"digest's lower bound tau (1 + M^-1/2)^-2, M = {M:g}")
-    ax.plot(taus, lo_s, color="C2", lw=1, ls=":", label="sharp lower bound tau M / (M + 1) (ours)")
+    ax.plot(taus, lo_s, color="C2", lw=1, ls=":", label=f"bias-free lower bound tau M / (M + 1), M = {M:g}")
+    if "origin" in df and (df["origin"] > 0).any():
+        o = int(df.loc[df["M"] == M, "origin"].min())
+        ax.plot(taus, [reduction_a_bias_lower(int(t), M, o) for t in taus], color="C3", lw=1, ls="--",
+                label=f"with-bias lower bound tau rho W0 / (W0 + tau rho), W0 = {o}")
     rng = np.random.default_rng(0)  # horizontal jitter only, to separate coincident points
-    for k, (kind, g) in enumerate(df.groupby("kind", sort=True)):
-        ax.scatter(g["tau"] + rng.uniform(-0.12, 0.12, len(g)), g["loss_sum"], s=18, color=f"C{k}", zorder=3,
-                   label=f"exact OPT, {kind} instances ({len(g)})")
+    for k, (ln, g) in enumerate(df.groupby("learner", sort=True)):
+        ax.scatter(g["tau"] + (k - 0.5) * 0.25 + rng.uniform(-0.08, 0.08, len(g)), g["loss_sum"], s=18,
+                   marker="o" if ln == "exact" else "^", color=f"C{k}", zorder=3,
+                   label=f"exact OPT, {MODEL.get(ln, ln)} ({len(g)} instances)")
+    if "no_gadget_bias_loss" in df:
+        ax.scatter(df["tau"], df["no_gadget_bias_loss"], s=14, marker="x", color="0.4", zorder=3,
+                   label="biased ReLU w = -c 1, b = 1 + c WITHOUT the gadget (loss 0)")
     ax.set_xlabel("cover number tau (exhaustive search)")
-    ax.set_ylabel("exact optimum of one bias-free ReLU (summed squared loss)")
+    ax.set_ylabel("exact optimum of one ReLU (summed squared loss)")
     ax.legend(fontsize=7)
 
 
 def reduction_b(tables: Mapping[str, pd.DataFrame], fig) -> None:
     df = tables["reduction_b"].copy()
+    if "learner" not in df:
+        df["learner"] = "exact"
     ax = fig.subplots(1, 1)
-    df["name"] = [f"{r.kind} N={r.vertices} E={r.edges_count} k={r.k} #{r.replicate}" for r in df.itertuples()]
+    df["name"] = [f"{r.kind} N={r.vertices} E={r.edges_count} k={r.k} #{r.replicate} "
+                  f"[{MODEL.get(r.learner, r.learner)}]" for r in df.itertuples()]
     df = df.sort_values(["colourable", "kind", "name"])
     y = np.arange(len(df))
     colors = np.where(df["colourable"], "C2", "C3")
     ax.barh(y, np.maximum(df["loss_sum"], 1e-3), color=colors)
-    ax.set_yticks(y, df["name"], fontsize=6)
+    ax.set_yticks(y, df["name"], fontsize=5)
     ax.set_xscale("log")
     ax.axvline(1e-8, color="k", lw=0.8, ls=":")
-    ax.set_xlabel("exact summed loss of k positive bias-free ReLUs (bars at 1e-3 mean 0)")
+    ax.set_xlabel("exact summed loss of k positive ReLUs (bars at 1e-3 mean 0)")
     ax.scatter([], [], color="C2", marker="s", label="k-colourable (backtracking)")
     ax.scatter([], [], color="C3", marker="s", label="not k-colourable")
     ax.legend(fontsize=7, loc="lower right")
@@ -53,27 +67,36 @@ def reduction_b(tables: Mapping[str, pd.DataFrame], fig) -> None:
 
 def solver_cost(tables: Mapping[str, pd.DataFrame], fig) -> None:
     df = tables["solver_cost"]
-    ax1, ax2 = fig.subplots(1, 2)
-    for k, (d, g) in enumerate(df.groupby("d", sort=True)):
-        s = summarize(g, ["n"], "seconds", log=True)
-        line_with_interval(ax1, s["n"], s["mean"], s["lo"], s["hi"], label=f"d = {d}", color=f"C{k}")
-        n0, t0 = float(s["n"].iloc[-1]), float(s["mean"].iloc[-1])
-        ns = np.array([float(s["n"].iloc[0]), n0])
-        ax1.plot(ns, t0 * (ns / n0) ** (d - 1), color=f"C{k}", ls=":", lw=1)
-        c = summarize(g, ["n"], "cells_total", log=True)
-        ax2.plot(c["n"], c["mean"], marker="o", ms=4, color=f"C{k}", label=f"d = {d}: cells enumerated")
-        q = summarize(g, ["n"], "cells", log=True)
-        ax2.plot(q["n"], q["mean"], marker="x", ms=4, lw=0.8, ls="--", color=f"C{k}", label=f"d = {d}: QPs solved")
-        pos = g.groupby("n")["positive"].mean()
-        ax2.plot(pos.index, [2 * sum(comb(round(m) - 1, i) for i in range(d)) for m in pos.values], color=f"C{k}",
-                 ls=":", lw=1)
+    if "design" not in df:
+        df = df.assign(design="n")
+    ax1, ax2, ax3 = fig.subplots(1, 3)
+    byn = df[df["design"] == "n"]
+    for k, (d, g) in enumerate(byn.groupby("d", sort=True)):
+        g = g.assign(npos=g["positive"].astype(float))
+        ax1.scatter(g["npos"], g["seconds"], s=10, color=f"C{k}", label=f"d = {d}")
+        ax2.scatter(g["npos"], g["cells_total"], s=14, marker="o", color=f"C{k}", label=f"d = {d}: cells enumerated")
+        ax2.scatter(g["npos"], g["cells"], s=14, marker="x", color=f"C{k}", label=f"d = {d}: QPs solved")
+        ns = np.arange(max(1, int(g["npos"].min())), int(g["npos"].max()) + 1)
+        ax2.plot(ns, [2 * sum(comb(m - 1, i) for i in range(d)) for m in ns], color=f"C{k}", ls=":", lw=1)
     for ax in (ax1, ax2):
         ax.set_xscale("log")
         ax.set_yscale("log")
-        ax.set_xlabel("n (points; the positive-label ones define the arrangement)")
-        ax.legend(fontsize=7)
-    ax1.set_ylabel("exact solver wall time, s (geometric mean over seeds)\ndotted: slope d - 1")
-    ax2.set_ylabel("arrangement cells (dotted: 2 sum_{i<d} C(n' - 1, i),\nn' positive-label points) and QPs solved")
+        ax.set_xlabel("n' (positive-label points: they define the arrangement)")
+        ax.legend(fontsize=6)
+    ax1.set_ylabel("exact solver wall time, s")
+    ax2.set_ylabel("cells enumerated (dotted: 2 sum_{i<d} C(n' - 1, i))\nand QPs solved")
+    byd = df[df["design"] == "d"]
+    if len(byd):
+        s = summarize(byd, ["d"], "seconds", log=True)
+        line_with_interval(ax3, s["d"], s["mean"], s["lo"], s["hi"], label="wall time, s", color="C0")
+        c = byd.groupby("d")["cells_total"].mean()
+        ax3.plot(c.index, c.values, marker="o", color="C1", label="cells enumerated")
+        ax3.plot(c.index, [2.0 ** (2 * d - 1) for d in c.index], color="C1", ls=":", lw=1, label="2^(2d - 1)")
+        q = byd.groupby("d")["cells"].mean()
+        ax3.plot(q.index, q.values, marker="x", color="C2", lw=0.8, label="QPs solved (after pruning)")
+        ax3.set_yscale("log")
+        ax3.set_xlabel("d (with n' = 2d positive labels)")
+        ax3.legend(fontsize=6)
 
 
 def local_search(tables: Mapping[str, pd.DataFrame], fig) -> None:
@@ -105,22 +128,27 @@ def local_search(tables: Mapping[str, pd.DataFrame], fig) -> None:
 
 def project_grid(tables: Mapping[str, pd.DataFrame], fig) -> None:
     df = tables["project_grid"]
+    if "learner" not in df:
+        df = df.assign(learner="project_grid")
+    if "work" not in df:
+        df = df.assign(work=df["grid_points"].astype(float))
+    if "excess_rel" not in df:
+        df = df.assign(excess_rel=df["excess"])
     ax1, ax2 = fig.subplots(1, 2)
-    for k, (regime, g) in enumerate(df.groupby("regime", sort=True)):
+    name = {"project_grid": "proper grid", "poly_kernel": "improper kernel"}
+    for k, ((ln, regime), g) in enumerate(df.groupby(["learner", "regime"], sort=True)):
         g = g.assign(inv=1.0 / g["eps"])
-        s = summarize(g, ["inv"], "seconds", log=True)
-        line_with_interval(ax1, s["inv"], s["mean"], s["lo"], s["hi"], label=f"{regime}: time", color=f"C{k}")
-        p = g.groupby("inv")["grid_points"].mean()
-        ax1.plot(p.index, p.values * float(s["mean"].iloc[-1]) / float(p.values[-1]), color=f"C{k}", ls=":",
-                 lw=1, label=f"{regime}: grid points (scaled to the last time)")
-        e = summarize(g, ["eps"], "excess")
-        line_with_interval(ax2, e["eps"], e["mean"], e["lo"], e["hi"], label=regime, color=f"C{k}")
+        ls = "-" if ln == "project_grid" else "--"
+        s = summarize(g, ["inv"], "work", log=True)
+        ax1.plot(s["inv"], s["mean"], marker="o", ms=4, ls=ls, color=f"C{k}", label=f"{name.get(ln, ln)}, {regime}")
+        e = summarize(g, ["eps"], "excess_rel")
+        line_with_interval(ax2, e["eps"], e["mean"], e["lo"], e["hi"], label=f"{name.get(ln, ln)}, {regime}",
+                           color=f"C{k}")
     ax1.set_yscale("log")
     ax1.set_xlabel("1 / eps")
-    ax1.set_ylabel("fit time, s (geometric mean over seeds)")
+    ax1.set_ylabel("work: grid candidates x rows (proper);\nkernel flops + n^3/3 (improper)")
     ax1.legend(fontsize=7)
-    ax2.plot([df["eps"].min(), df["eps"].max()], [df["eps"].min(), df["eps"].max()], color="k", lw=0.8, ls=":",
-             label="excess = eps")
+    ax2.set_yscale("symlog", linthresh=1e-3)
     ax2.set_xlabel("eps (accuracy parameter)")
-    ax2.set_ylabel("test loss - teacher's loss (noise variance)")
+    ax2.set_ylabel("excess test loss / E[y^2]")
     ax2.legend(fontsize=7)

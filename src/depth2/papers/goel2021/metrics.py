@@ -1,10 +1,14 @@
 """goel2021 metrics: exact optima on the reduction instances, solver cost, local-search success, and the proper
 learner's time and excess loss.
 
-Which rows a fit gives is read from what it is (its ``info``): an ``exact`` fit gives its training loss as a mean
-and as a sum (the reductions' statements are about sums), its cell count and time; a local-search fit gives one
-row per restart, scored against the instance's known optimum; a ``project_grid`` fit gives its time, grid size and
-excess test loss over the teacher.
+Which rows a fit gives is read from what it is (its ``info``): an ``exact`` / ``exact_bias`` fit gives its
+training loss as a mean and as a sum (the reductions' statements are about sums), its cell count and time; on Set
+Cover also the proven lower bounds (bias-free and, with the origin gadget, with a bias) and the summed loss of the
+biased ReLU that fits the instance without the gadget (:func:`reductions.bias_free_fit_with_bias`: 0 up to
+rounding); on the teacher data the positive-label count ``n'``, the number ``n''`` of distinct hyperplanes among
+them (normals parallel within the solver's tolerance merged) and the arrangement count ``2 sum_{i<d} C(n'' - 1, i)``;
+a local-search fit gives one row per restart, scored against the instance's known optimum; a ``project_grid`` or
+``poly_kernel`` fit gives its time, work and excess test loss over the teacher.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import pandas as pd
 
 from depth2.core.data import get_family
 from depth2.learners.base import Fit
+from depth2.learners.exact_relu import _distinct
 from depth2.papers.goel2021 import reductions as R
 
 TEST_ROWS = 20_000
@@ -58,33 +63,61 @@ def evaluate(dataset: Any, fits: Sequence[Fit], bounds: Mapping[str, Any]) -> pd
             width = int(info.get("width", 1))
             target = known_optimum(spec.family, hid, spec.d, width, spec.n)
             tol = float(bounds["success_tol"])
+            conv = info.get("restart_converged", [None] * len(info["restart_losses"]))
             for j, lj in enumerate(info["restart_losses"]):
                 rows.append({**base, "restart": j, "loss": float(lj), "target": target,
-                             "success": bool(lj <= target + tol) if np.isfinite(target) else np.nan})
+                             "success": bool(lj <= target + tol) if np.isfinite(target) else np.nan,
+                             "restart_converged": conv[j]})
             continue
-        if "grid_points" in info:
+        if "grid_points" in info or "kernel_work" in info:
             family = get_family(spec.family)
             Xt, yt = family.sample(spec.rng(r, "test"), TEST_ROWS, spec.d, spec.params, hid)
             test = float(np.mean((fit.predict(Xt) - yt) ** 2))
             noise = float(spec.params.get("noise", 0.0))
-            rows.append({**base, "seconds": float(info["seconds"]), "grid_points": int(info["grid_points"]),
-                         "m": int(info["m"]), "delta": float(info["delta"]), "train_loss": loss, "test_loss": test,
-                         "excess": test - noise**2})
+            proper = "grid_points" in info
+            rows.append({**base, "seconds": float(info["seconds"]),
+                         "grid_points": int(info["grid_points"]) if proper else np.nan,
+                         # work: grid candidates x rows (proper); kernel flops and the solve (improper)
+                         "work": float(info["grid_points"]) * int(info.get("rows", spec.n)) if proper
+                         else float(info["kernel_work"]),
+                         "degree": np.nan if proper else int(info["degree"]),
+                         "m": int(info["m"]) if proper else np.nan, "delta": float(info["delta"]) if proper else np.nan,
+                         "train_loss": loss, "test_loss": test,
+                         "excess": test - noise**2,
+                         # the trivial predictors' excess (zero; the mean label) and the excess relative to E[y^2]
+                         "zero_excess": float(np.mean(yt**2)) - noise**2,
+                         "mean_excess": float(np.var(yt)) - noise**2,
+                         "excess_rel": (test - noise**2) / max(float(np.mean(yt**2)), 1e-300)})
             continue
         row = {**base, "loss": loss, "loss_sum": loss * spec.n, "seconds": float(info.get("seconds", np.nan)),
                "cells": int(info.get("cells", -1)), "timed_out": bool(info.get("timed_out", False)),
-               "reported_loss": float(info.get("loss", np.nan))}
+               "reported_loss": float(info.get("loss", np.nan)), "bias": bool(info.get("bias", False)),
+               "origin": int(float(hid.get("origin", 0.0)))}
         if "cells_total" in info and info["cells_total"] is not None:
             row["cells_total"] = int(info["cells_total"])
         if spec.family == "goel2021.set_cover":
             tau, M = float(hid["tau"]), float(hid["M"])
+            A = np.asarray(hid["incidence"]) > 0.5
+            w0, b0 = R.bias_free_fit_with_bias(M, A.shape[0])
+            keep = spec.n - row["origin"]  # the instance without the gadget's rows
+            no_gadget = float(np.sum((np.maximum(X[:keep] @ w0 + b0, 0.0) - y[:keep]) ** 2))
             row.update({"tau": tau, "M": M, "lower_digest": R.reduction_a_bounds(int(tau), M, "digest")[0],
-                        "lower_sharp": R.reduction_a_bounds(int(tau), M, "sharp")[0]})
+                        "lower_sharp": R.reduction_a_bounds(int(tau), M, "sharp")[0],
+                        "lower_bias": R.reduction_a_bias_lower(int(tau), M, row["origin"]),
+                        "no_gadget_bias_loss": no_gadget})
         elif spec.family == "goel2021.colouring":
             row.update({"colourable": bool(float(hid["colourable"]) > 0.5), "k": int(float(hid["k"])),
                         "edges_count": int(np.asarray(hid["edges"]).shape[0]),
                         "realizable": bool(loss * spec.n <= REALIZABLE_TOL)})
         else:
-            row["positive"] = int(np.sum(y > 0))
+            npos = int(np.sum(y > 0))
+            row["positive"] = npos
+            # Cover's count holds for distinct hyperplanes in general position: normals parallel to within the
+            # solver's tolerance (probability ~1e-2 per fit at n' ~ 600, d = 2) are one hyperplane
+            P = X[y > 0]
+            P = P / np.linalg.norm(P, axis=1, keepdims=True)
+            distinct = int(_distinct(P).size) if npos else 0
+            row["distinct_positive"] = distinct
+            row["cells_formula"] = R.arrangement_cells(distinct, spec.d)
         rows.append(row)
     return pd.DataFrame(rows)

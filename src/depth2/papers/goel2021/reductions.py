@@ -47,6 +47,33 @@ homogeneity ``relu(<w, sqrt(M) x>)^2 = M relu(<w, x>)^2``.
   other element pays ``M (sum_{T_j} w)^2`` with ``w >= 0``: ``OPT = min_C |C| + NNLS(C)``, a non-negative least
   squares problem per ``C``; only ``|C| < tau`` needs solving.
 
+Reduction A with a bias: the origin gadget (ours; issue 19)
+-----------------------------------------------------------
+The paper's model has biases: ``f(x) = relu(<w, x> + b)``. On the points above one biased ReLU has loss 0 on
+**every** instance: ``w = -c 1``, ``b = 1 + c`` with ``c = 1 / (sqrt(M) - 1)`` gives ``relu(1) = 1`` at every
+``e_i`` and ``relu(1 + c - c sqrt(M) |T_j|) = 0`` at every element (``|T_j| >= 1``). The gadget: add ``W0`` copies
+of the origin with label 0 (``origin = W0`` rows; the pipeline uses ``W0 = ceil(origin_scale N)``). Then, with
+``rho = (1 + M^{-1/2})^{-2}`` and ``M >= 1``,
+
+    tau rho W0 / (W0 + tau rho) <= OPT_bias <= tau.
+
+* Upper: ``b = 0`` and the cover witness (the origin pays ``relu(0) = 0``).
+* Lower. Write ``u_i = w_i + b`` (the set point's pre-activation) and ``s_j = sum_{i in T_j} u_i``; the element's
+  pre-activation is ``sqrt(M) s_j - b (sqrt(M) |T_j| - 1)``. If ``b <= 0`` it is ``>= sqrt(M) s_j`` (as
+  ``sqrt(M) |T_j| >= 1``), so the loss is at least the bias-free loss at ``u``, ``>= tau M / (M + 1) >= tau rho``.
+  If ``b >= 1`` the origin alone pays ``W0 b^2 >= W0 >= `` the bound. If ``0 < b < 1`` put
+  ``theta = b + (1 - b) / (1 + sqrt M)`` (in ``(b, 1)``), ``C = {i : u_i <= theta}``: each ``i in C`` pays
+  ``(relu(u_i) - 1)^2 >= (1 - theta)^2 = (1 - b)^2 rho``; an element with every ``u_i > theta`` has pre-activation
+  ``> sqrt(M) |T_j| (theta - b) + b >= sqrt(M) (theta - b)`` and pays ``>= M (theta - b)^2 = (1 - b)^2 rho``;
+  ``C`` plus one set per uncovered element is a cover, so ``L >= W0 b^2 + tau rho (1 - b)^2``, whose minimum
+  over ``b`` is ``tau rho W0 / (W0 + tau rho)``.
+
+So the instance separates ``tau <= t`` from ``tau >= t + 1`` when :func:`reduction_a_bias_lower` at ``t + 1``
+exceeds ``t``; e.g. ``N = 10``, ``M = 900``, ``W0 = 40``, ``tau = 3``: ``2.63 > 2``. The claims check this per
+instance (their regime). Multiplicatively: ``1 <= tau / OPT <= 1 / lower-factor``, so an ``alpha``-approximate
+trainer would give an ``alpha / factor``-approximate cover: Set Cover's ``(1 - o(1)) ln N`` inapproximability
+transfers up to that factor (which tends to 1 as ``M, W0 / tau`` grow).
+
 Reduction B (hypergraph k-colouring -> k positive ReLUs, realizable iff k-colourable)
 --------------------------------------------------------------------------------------
 Points in ``R^N``: ``(e_v, 1)`` per vertex and ``(1_E, 0)`` per edge; ``f(x) = sum_{c<k} relu(<w_c, x>)`` (no bias,
@@ -61,12 +88,31 @@ sign and ``k = 2``: ``(-, -)`` cannot output 1; ``(+, -)`` forces ``u_v = 1 + re
 analysed; numerically (300 random-restart L-BFGS runs each, not a proof) signs ``(+, +, -)`` and ``(+, -, -)`` stay
 at summed loss >= 1 on ``K_4``, ``W_5`` and ``K_7^(3)`` (none 3-colourable), while ``(+, +, -)`` does fit the Fano
 plane (3-colourable, not 2-colourable) with loss ~0.
+
+Reduction B with a bias (ours; issue 19). Without a gadget one biased ReLU fits every instance:
+``w = -1/(r-1) 1``, ``b = 1 + 1/(r-1)`` outputs 1 at every vertex and ``relu(1 + 1/(r-1) - r/(r-1)) = 0`` at every
+edge of size ``r``. Add ``origin`` rows ``(0, 0)`` (the pipeline uses one per vertex):
+
+* **k positive biased ReLUs: realizable iff k-colourable.** A colouring gives the bias-free witness (``b = 0``,
+  the origin pays 0). Conversely, loss 0 at the origin forces ``relu(b_c) = 0``, i.e. ``b_c <= 0`` for every unit;
+  loss 0 at ``e_v`` gives a unit ``c`` with ``w_{c,v} + b_c > 0``, i.e. ``w_{c,v} > -b_c = |b_c|``: colour ``v`` by
+  it. An edge monochromatic in ``c`` would have pre-activation ``sum_E w_c + b_c > r |b_c| - |b_c| >= 0`` and a
+  positive output. The proof holds for every edge size ``r >= 2`` and every ``k``.
+* **Mixed signs with a bias fit every instance, gadget or not** (so the biased reduction B holds only for positive
+  output weights): with ``S(x) = <1, x>`` (0 at the origin, 1 at a vertex, ``r`` at an edge of size ``r``),
+
+      f(x) = relu(S(x)) - relu(r / (r - 1) (S(x) - 1))
+
+  is 0, 1, 0 there (:func:`mixed_sign_bias_net`). Two units ``(+, -)``; for ``k = 3`` add a zero unit, e.g. the
+  ``(1, 1, -1)``, ``b = (0, 0, -2)`` fit of ``K_4``. The exact solver finds such fits (``K_5^(3)`` with signs
+  ``(+, -)``, loss 0). The bias-free analysis above (``k = 2``, mixed signs impossible) does not survive a bias.
 """
 
 from __future__ import annotations
 
 import itertools
 import logging
+import math
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
@@ -245,12 +291,14 @@ def is_cover(sets: Sequence[Iterable[int]], cover: Iterable[int], n_elements: in
 # ---------------------------------------------------------------- reduction A
 
 
-def set_cover_points(sets: Sequence[Iterable[int]], n_elements: int, M: float) -> tuple[np.ndarray, np.ndarray]:
-    """Reduction A's data set (module docstring): ``N + m`` points in ``R^N``.
+def set_cover_points(sets: Sequence[Iterable[int]], n_elements: int, M: float,
+                     origin: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Reduction A's data set (module docstring): ``N + m + origin`` points in ``R^N``.
 
     Rows ``0..N-1``: ``(e_i, 1)``, one per set. Rows ``N..N+m-1``: ``(sqrt(M) sum_{i: j in S_i} e_i, 0)``, one per
     element. The scale ``sqrt(M)`` carries the weight ``M`` of the element points into an unweighted squared loss
-    for a bias-free ReLU: ``relu(<w, sqrt(M) x>)^2 = M relu(<w, x>)^2`` (positive homogeneity).
+    for a bias-free ReLU: ``relu(<w, sqrt(M) x>)^2 = M relu(<w, x>)^2`` (positive homogeneity). Then ``origin``
+    rows ``(0, 0)``: the gadget that makes the reduction hold for a ReLU with a bias (module docstring).
 
     Returns
     -------
@@ -259,10 +307,30 @@ def set_cover_points(sets: Sequence[Iterable[int]], n_elements: int, M: float) -
     """
     A = incidence(sets, n_elements)
     M = _real("M", M, 0.0, lo_open=True)
+    o = _int("origin", origin, 0)
     N, m = A.shape
-    X = np.vstack([np.eye(N), np.sqrt(M) * A.T.astype(float)])
-    y = np.concatenate([np.ones(N), np.zeros(m)])
+    X = np.vstack([np.eye(N), np.sqrt(M) * A.T.astype(float), np.zeros((o, N))])
+    y = np.concatenate([np.ones(N), np.zeros(m + o)])
     return X, y
+
+
+def reduction_a_bias_lower(tau: int, M: float, origin: int) -> float:
+    """The proven lower bound ``tau rho W0 / (W0 + tau rho)``, ``rho = (1 + M^{-1/2})^{-2}``, on the summed loss of
+    one ReLU **with a bias** on reduction A's points plus ``origin = W0`` origin rows (module docstring; needs
+    ``M >= 1``). 0 without the gadget (``origin = 0``: a biased ReLU then fits every instance exactly)."""
+    tau = _int("tau", tau, 1)
+    M = _real("M", M, 1.0)
+    o = _int("origin", origin, 0)
+    a = tau * _lower_factor(M, "digest")
+    return a * o / (o + a)
+
+
+def bias_free_fit_with_bias(M: float, n_sets: int) -> tuple[np.ndarray, float]:
+    """``(w, b)`` of one biased ReLU with loss 0 on reduction A's points without the gadget: ``w = -c 1``,
+    ``b = 1 + c``, ``c = 1 / (sqrt(M) - 1)`` (``M > 1``)."""
+    M = _real("M", M, 1.0, lo_open=True)
+    c = 1.0 / (np.sqrt(M) - 1.0)
+    return np.full(_int("n_sets", n_sets, 1), -c), 1.0 + c
 
 
 def cover_witness(sets: Sequence[Iterable[int]], cover: Iterable[int], n_elements: int) -> np.ndarray:
@@ -572,8 +640,10 @@ def is_k_colourable(edges: Iterable[Iterable[int]], n_vertices: int, k: int) -> 
 # ---------------------------------------------------------------- reduction B
 
 
-def colouring_points(edges: Iterable[Iterable[int]], n_vertices: int) -> tuple[np.ndarray, np.ndarray]:
-    """Reduction B's data set (module docstring): ``(e_v, 1)`` per vertex, then ``(1_E, 0)`` per edge.
+def colouring_points(edges: Iterable[Iterable[int]], n_vertices: int,
+                     origin: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Reduction B's data set (module docstring): ``(e_v, 1)`` per vertex, then ``(1_E, 0)`` per edge, then
+    ``origin`` rows ``(0, 0)`` (the gadget for biased units with positive output weights).
 
     Works for any edge sizes >= 2 (3-uniform hypergraphs, graphs).
 
@@ -584,10 +654,22 @@ def colouring_points(edges: Iterable[Iterable[int]], n_vertices: int) -> tuple[n
     """
     n = _int("n_vertices", n_vertices, 1)
     E = _edge_list(edges, n)
+    o = _int("origin", origin, 0)
     B = np.zeros((len(E), n))
     for t, e in enumerate(E):
         B[t, list(e)] = 1.0
-    return np.vstack([np.eye(n), B]), np.concatenate([np.ones(n), np.zeros(len(E))])
+    return np.vstack([np.eye(n), B, np.zeros((o, n))]), np.concatenate([np.ones(n), np.zeros(len(E) + o)])
+
+
+def mixed_sign_bias_net(n_vertices: int, r: int) -> dict[str, np.ndarray]:
+    """A two-unit net with a bias and output signs ``(+, -)`` that has loss 0 on reduction B's points of EVERY
+    ``r``-uniform hypergraph on ``n_vertices`` vertices, with or without origin rows (module docstring):
+    ``relu(S) - relu(r / (r - 1) (S - 1))``, ``S = <1, x>``. Returns ``{"a": (2,), "W": (N, 2), "b": (2,)}``."""
+    n = _int("n_vertices", n_vertices, 1)
+    r = _int("r", r, 2)
+    c = r / (r - 1.0)
+    W = np.stack([np.ones(n), np.full(n, c)], axis=1)
+    return {"a": np.array([1.0, -1.0]), "W": W, "b": np.array([0.0, -c])}
 
 
 def colouring_witness(colouring: np.ndarray, k: int, off: float = -2.0) -> np.ndarray:
@@ -606,6 +688,16 @@ def colouring_witness(colouring: np.ndarray, k: int, off: float = -2.0) -> np.nd
     V = np.full((col.size, k), float(off))
     V[np.arange(col.size), col] = 1.0
     return V
+
+
+def arrangement_cells(n_hyperplanes: int, d: int) -> int:
+    """``2 sum_{i<d} C(n - 1, i)``: the cells of a central arrangement of ``n >= 1`` hyperplanes in general position
+    in ``R^d`` (Cover's function-counting theorem); 1 for ``n = 0``. At ``n = 2d`` it is ``2^(2d - 1)``."""
+    n = _int("n_hyperplanes", n_hyperplanes, 0)
+    d = _int("d", d, 1)
+    if n == 0:
+        return 1
+    return 2 * sum(math.comb(n - 1, i) for i in range(d))
 
 
 # ---------------------------------------------------------------- random-teacher control
