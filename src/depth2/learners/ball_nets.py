@@ -62,7 +62,8 @@ from depth2.core.models import ERF_NET_OUT, ONE_LAYER_ACT
 from depth2.learners.base import Fit, check_params, convergence, register
 
 STRONG_DEFAULTS = {"solver": "nesterov", "steps": 5000, "steps_per_width": 0, "tol": 1e-4, "check_every": 100,
-                   "validation": 0.2, "patience": 5, "step_scale": 1.0, "max_rows": 20_000, "log_every": 50, "trace": False}
+                   "validation": 0.2, "patience": 5, "step_scale": 1.0, "max_rows": 20_000, "log_every": 50,
+                   "trace": False}
 RF_RIDGE_DEFAULTS = {"ridge": None, "ridges": (1e-8, 1e-6, 1e-4, 1e-2, 1.0), "validation": 0.2, "max_rows": 20_000}
 SHARED_FEATURES = "erf_features"  # seed stream of the frozen hidden layer shared by the strong-net family
 WEAK_DEFAULTS = {"match_strong": False, "act": "tanh", "optimizer": "adam", "lr": None, "steps": 5000,
@@ -695,7 +696,8 @@ def fit_weak_net(X, y=None, *, rng: np.random.Generator, width: int = 1, **param
     if diverged and (not log["step"] or log["step"][-1] != t):
         for key, v in record(t, theta, loss, eta_sum).items():
             log[key].append(v)
-    gnorm = float(np.sqrt(sum(float(np.sum(g * g)) for g in grads)))
+    with np.errstate(over="ignore", invalid="ignore"):
+        gnorm = float(np.sqrt(sum(float(np.sum(g * g)) for g in grads)))
     conv = convergence(steps=max(t, 0), max_steps=max(steps, 1), rel_decrease=rel, tol=tol, grad_norm=gnorm,
                        stopped_by_test=bool(stopped) and not diverged)
     steps_done = t
@@ -711,7 +713,7 @@ def fit_weak_net(X, y=None, *, rng: np.random.Generator, width: int = 1, **param
                  "steps_done": int(steps_done), "train_loss": float(loss), "optimizer": opt, "act": act,
                  "rows": int(Xm.shape[0]), "val_rows": 0 if Xv is None else int(Xv.shape[0]), "width": r,
                  "trainable_params": (d + 2) * r + 1, "total_params": (d + 2) * r + 1,
-                 "stopped_by_validation": bool(by_val), **conv})
+                 "stopped_by_validation": bool(by_val), "tol": tol, "check_every": check_every, **conv})
     if opt == "gd_ls":
         info["backtracks"] = backtracks
     params_out = {"U": U, "b": b, "w": w, "b0": np.array(float(b0)), "act": np.array(float(ONE_LAYER_ACT[act]))}

@@ -64,8 +64,7 @@ def n_per_width_shortfalls(df: pd.DataFrame, learners: Sequence[str], minimum: f
         return []
     worst = low.loc[(low["n"] / low["width"]).idxmin()]
     return [f"n / r = {worst['n'] / worst['width']:.3g} < {minimum:g} at n={int(worst['n'])}, "
-            f"r={int(worst['width'])} ({low[['point']].drop_duplicates().shape[0] if 'point' in low else len(low)} "
-            "point(s))"]
+            f"r={int(worst['width'])} ({len(low)} of {len(sub)} fits)"]
 
 
 def shared_features_shortfalls(df: pd.DataFrame, learners: Sequence[str], keys: Sequence[str]) -> list[str]:
