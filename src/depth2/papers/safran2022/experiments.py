@@ -82,7 +82,8 @@ def experiments(cfg: Mapping[str, Any], root: Mapping[str, Any]) -> list[Experim
     e = ex["movement"]
     add("movement", "Weak-net GD on D'_d: weight movement against the bound",
         [point({"d": d}, e["n"], d, "sphere_sum", e["width"], ["weak_net", "weak_net_adam"]) for d in e["dims"]],
-        {"weak_net": {**TRACED, **path, "optimizer": "gd_ls"}, "weak_net_adam": {**TRACED, "lr": weak.get("lr")}})
+        {"weak_net": {**TRACED, **path, "optimizer": "gd_ls", "steps": int(e["steps"])},
+         "weak_net_adam": {**TRACED, "lr": weak.get("lr"), "steps": int(e["steps"])}})
     e = ex["heavy_tails"]
     add("heavy_tails", "GD stability under heavy-tailed inputs",
         [point({"law": law}, e["n"], e["d"], law, e["width"], ["strong_net", "weak_net_relu"]) for law in e["laws"]],
