@@ -87,7 +87,7 @@ def experiments(cfg: Mapping[str, Any], root: Mapping[str, Any]) -> list[Experim
     e = ex["heavy_tails"]
     add("heavy_tails", "GD stability under heavy-tailed inputs",
         [point({"law": law}, e["n"], e["d"], law, e["width"], ["strong_net", "weak_net_relu"]) for law in e["laws"]],
-        {"strong_net": TRACED, "weak_net_relu": {**TRACED, **path, "optimizer": "gd"}})
+        {"strong_net": TRACED, "weak_net_relu": {**TRACED, **path, "optimizer": "gd", "steps": int(e["steps"])}})
     e = ex["eldan_shamir_sweep"]
     top = max(e["widths"])
     add("eldan_shamir_sweep", "D_d: the best weak net over widths against the strong net, against d",
