@@ -66,6 +66,7 @@ def strong_vs_width(tables: Mapping[str, pd.DataFrame], fig) -> None:
                      label=f"{law}, {'accelerated' if ls == '-' else 'GD'}")
     ax2.set_xlabel(f"step (d = {d0}, r = {int(top)}; each run ends at its validation-chosen iterate)")
     _rel_axes(ax2)
+    ax2.set_ylim(top=min(ax2.get_ylim()[1], 1.6))  # the first iterates (w ~ N(0, I/r^2)) sit far above 1
     ax2.set_title("against steps", fontsize=9)
     ax2.legend(fontsize=6)
     widest = final[final["width"] == final.groupby(["law", "d"])["width"].transform("max")]
