@@ -8,7 +8,7 @@ frozen; only ``w`` is trained, by full-batch GD. ``strong_net`` therefore builds
 once for both, plus O(n) elementwise work. This section measures, in one process, on the same data and net:
 
 1. **One GD step** (loss and gradient in ``w``) at widths r in :data:`WIDTHS`, n = :data:`N`, d = :data:`D`:
-   ours (``readout_loss_grad`` itself, called exactly as ``_readout_gd`` calls it) against torch CPU float64
+   ours (``readout_loss_grad`` itself, called exactly as ``_readout_solve`` calls it) against torch CPU float64
    on the same ``Xt`` (shared memory, ``torch.from_numpy``), both as autograd (``loss.backward()`` with
    ``requires_grad`` on w) and as a hand-written step (the same formula in torch ops), with
    ``torch.set_num_threads`` equal to numpy's BLAS threads; then both at 1 thread. A single ``Xt @ w`` is
@@ -16,7 +16,8 @@ once for both, plus O(n) elementwise work. This section measures, in one process
    Also the one-time **feature build** ``erf(X U + b)`` (ours: ``erf_features``; torch: ``addmm`` + ``erf``).
 2. **The whole ``strong_net`` fit** at r = :data:`FIT_WIDTH` with its default step budget
    (``STRONG_DEFAULTS``), wall seconds, split into its phases by wrapping the module's ``erf_features``,
-   ``gram_lambda_max`` and ``_readout_gd`` with timers.
+   ``gram_lambda_max`` and ``_readout_solve`` with timers. Part 1 also times one whole iteration of the
+   accelerated solver (Nesterov with gradient restart), ours against the same iteration in torch ops.
 3. A scaling figure: ms per step against r, ours and torch.
 
 Nothing here asserts a time: the numbers are measured and reported.
@@ -42,7 +43,7 @@ D = 10
 WIDTHS: tuple[int, ...] = (100, 400, 1600, 3200)
 QUICK_WIDTHS: tuple[int, ...] = (100, 400, 1600)
 FIT_WIDTH = 1600
-QUICK_FIT_STEPS = 300  # quick mode only: the fit runs this many steps and its 2000-step time is projected
+QUICK_FIT_STEPS = 300  # quick mode only: the fit runs this many steps and its default-budget time is projected
 LAW = "sphere_sum"  # D'_d of Eq. (5), radius the middle of the hard band (as the pipeline's experiments)
 DATA_SEED = 2022
 FIT_SEED = 0
@@ -103,7 +104,7 @@ def _torch_blas(torch: Any) -> str:
 
 def ours_step(Xt: np.ndarray, y: np.ndarray, w: np.ndarray, one_block: bool = False
               ) -> Callable[[], tuple[float, np.ndarray]]:
-    """One loss-and-gradient evaluation exactly as ``_readout_gd`` makes it (same spans, reused ``g``);
+    """One loss-and-gradient evaluation exactly as ``_readout_solve`` makes it (same spans, reused ``g``);
     ``one_block``: the same function with ``spans = [(0, n)]`` (no row blocking: two full passes)."""
     from depth2.learners import ball_nets as bn
 
@@ -456,7 +457,7 @@ def _steps_markdown(res: dict[str, Any], fig: str, gemm: float | None) -> list[s
         f"D'_d rows (`sphere_sum`, the middle of the hard band as radius), n = {n:,}, d = {d}, float64; the net "
         f"is `strong_net`'s own draw at initialization (`draw_hidden` with the fit's seed; w ~ N(0, I/r²)), and "
         "`Xt = erf(X U + b)` (n × r) is built once and shared by all (`torch.from_numpy`). *ours* is "
-        "`ball_nets.readout_loss_grad(Xt, y, w, 0, 'clip01', spans, g)`, called as `_readout_gd` calls it each "
+        "`ball_nets.readout_loss_grad(Xt, y, w, 0, 'clip01', spans, g)`, called as `_readout_solve` calls it each "
         "step (the step's update `w -= eta g` is O(r) and left out everywhere); it walks `Xt` in row blocks of "
         "about 1.5 MB so that each block is read from memory once for both GEMVs. *torch autograd*: "
         "`clamp(Xt @ w, 0, 1)`, mean squared error, `loss.backward()` with `requires_grad` on w; *torch "
@@ -562,7 +563,7 @@ def _fit_markdown(fit: dict[str, Any], quick: bool) -> list[str]:
         f"same n = {fit['n']:,}, d = {fit['d']} rows, **default parameters** (Nesterov with adaptive restart at "
         f"the step 1 / L_hat, budget {fit['default_steps']} steps, stopped by its convergence test on a 20% "
         "validation split; *steps* is what it used)"
-        + (f", except steps = {fit['steps']} in quick mode (the 2000-step time is projected from the measured "
+        + (f", except steps = {fit['steps']} in quick mode (the default-budget time is projected from the measured "
            "per-step time)" if quick else "")
         + f", numpy's default BLAS threads. Phases from timers wrapped around the module's functions during the "
         "fit; *per step* is the GD loop's time over its steps + 1 loss-and-gradient evaluations. Test MSE on "
