@@ -21,6 +21,20 @@ supergradient there; hence ``phi_i(z') <= phi_i(z) + phi_i'(z)(z' - z) + (z' - z
 So GD with ``step_scale <= 1`` never increases the training loss (exact arithmetic, ``y in [0, 1]``); the tests
 check this on the logged curve.
 
+Solvers and stopping (issue 18: 1000 GD steps at ``1/L_hat`` left the clip inactive on 99.7% of rows, an
+early-stopped linear model). ``solver = "nesterov"`` (default) runs Nesterov's accelerated gradient at the same
+step with gradient-based adaptive restart; ``solver = "gd"`` (``strong_net_gd``) the paper's fixed-step GD, with a
+budget that can grow with the width (``steps_per_width``). Both stop on their own convergence test: the relative
+decrease of the best training loss over ``check_every`` steps at most ``tol``, or, with a validation split
+(default 20% of the rows), ``patience`` checks without a validation improvement; the iterate returned is the
+checked one with the lowest validation loss. ``Fit.info`` carries the convergence record
+(:func:`depth2.learners.base.convergence`) and ``active_fraction``.
+
+Shared features: the strong-net family and ``rf_ridge`` draw ``(U, b, w0)`` from ``shared_rng`` when given
+(``depth2 fit`` passes one from the dataset's stream ``("shared", SHARED_FEATURES)``, which does not depend on the
+learner's name, for every learner with the attribute ``shared_stream``), so that at one point and seed they
+stand on one hidden layer; ``info["features_id"]`` fingerprints it.
+
 Output variants (separate learners, same frozen features and code):
 
 * ``strong_net_sigmoid``: ``sigmoid(w . xt)`` (``c = 0``, only ``w`` trained), squared loss, exact gradient
@@ -33,10 +47,12 @@ Output variants (separate learners, same frozen features and code):
   with step ``step_scale / L_hat`` for the design ``[Xt, 1]`` (exact smoothness constant). The problem has a closed
   form (``rf_ridge``); GD is kept so that the curve is comparable step for step with the clipped net.
 * ``rf_ridge``: the same frozen features (the same draw: same generator calls in the same order) with a linear
-  readout plus bias in closed form: ridge on centred features, penalty ``ridge * mean_j Var(xt_j)`` on ``w`` only.
+  readout plus bias in closed form: ridge on centred features, penalty ``ridge * mean_j Var(xt_j)`` on ``w`` only,
+  ``ridge`` chosen from a grid on a validation split by default.
 
 Weak net, Eq. (1): ``act(X U + b) w + b0`` (``weak_net``), act in tanh / sigmoid / relu, all of ``U, b, w, b0``
-trained by full-batch GD (or Adam) on the same mean squared error. Glorot (Xavier) normal initialization for ``U``
+trained by full-batch Adam (default), GD or line-search GD on the same mean squared error, with the same stopping
+tests and validation-chosen iterate as the strong net. Glorot (Xavier) normal initialization for ``U``
 (variance ``2 / (d + r)``) and ``w`` (variance ``2 / (r + 1)``), ``b = 0``, ``b0 = 0``. The default GD step is
 ``1 / L0``, ``L0`` the top eigenvalue of the Gauss-Newton matrix ``(2/n) J^T J`` at initialization (``J`` the
 n x p Jacobian of the outputs), estimated by ``power_iters`` power iterations (an estimate from below). It is the
@@ -573,11 +589,14 @@ def fit_weak_net(X, y=None, *, rng: np.random.Generator, width: int = 1, **param
 
     Params: ``match_strong`` (False; True reads ``width`` as a strong net's width and trains the weak width
     with the same number of trainable parameters, :func:`weak_width_for`), ``act`` ("tanh" | "sigmoid" |
-    "relu"), ``optimizer`` ("gd" | "gd_ls" | "adam"), ``lr`` (None: ``1 / L0`` for GD and the first trial step
-    of ``gd_ls``, 1e-3 for Adam), ``steps`` (2000), ``max_rows`` (20_000), ``log_every`` (50), ``power_iters``
+    "relu"), ``optimizer`` ("adam" | "gd" | "gd_ls"), ``lr`` (None: ``1 / L0`` for GD and the first trial step
+    of ``gd_ls``, 1e-3 for Adam), ``steps`` (5000, the budget), ``tol`` (1e-4) and ``check_every`` (100): stop once
+    the best training loss fell by a relative ``tol`` or less over ``check_every`` steps, ``validation`` (0.2: the
+    last rows held out; 0 trains on all) and ``patience`` (5 checks without a validation improvement stop the run;
+    the validation-best checked iterate is returned), ``max_rows`` (20_000), ``log_every`` (50), ``power_iters``
     (100), ``armijo`` (0.5, the sufficient-decrease constant ``c`` of ``gd_ls``), ``trace`` (False: True stores
     the parameters at every logged step as ``trace_U`` (T, d, r), ``trace_b`` (T, r), ``trace_w`` (T, r),
-    ``trace_b0`` (T,), NaN after a divergence, so that test error can be measured along the path).
+    ``trace_b0`` (T,), NaN-padded past the logged iterates, so that test error can be measured along the path).
 
     ``gd_ls`` is gradient descent with a backtracking (Armijo) line search: each step tries ``1.5`` times the
     previous accepted step and halves it until ``F(theta - eta g) <= F(theta) - c eta |g|^2``. Summing that
@@ -590,7 +609,9 @@ def fit_weak_net(X, y=None, *, rng: np.random.Generator, width: int = 1, **param
 
     ``info``: ``curve_step``/``curve_loss``/``curve_distance`` (``|theta_t - theta_0|``)/``curve_eta_sum``
     (``sum_{s < t} eta_s``, GD variants), ``F0``, ``armijo``, ``lr``, ``L0`` (GD default only), ``diverged``,
-    ``steps_done`` (the returned iterate), ``backtracks`` (``gd_ls``: rejected trial steps), ``train_loss``.
+    ``steps_done`` (the returned iterate), ``backtracks`` (``gd_ls``: rejected trial steps), ``train_loss``, the
+    convergence record (:func:`depth2.learners.base.convergence`), ``best_step`` and ``val_loss`` (with a
+    validation split), ``stopped_by_validation``, ``trainable_params``/``total_params``.
     """
     name = "weak_net"
     p = check_params(name, params, WEAK_DEFAULTS)
