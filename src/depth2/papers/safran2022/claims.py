@@ -246,8 +246,9 @@ CLAIMS = (
           regime=Regime("every strong_net fit read converged; n >= bounds.n_per_width r; r >= bounds.width_per_d d; "
                         f">= {MIN_SEEDS} seeds per (law, d)", strong_learns_regime)),
     Claim(f"{PAPER}.strong_beats_weak", PAPER,
-          "At the stated resources (d >= bounds.weak_min_d as run, n = the point's n, 400-ish trainable parameters "
-          "on both sides), the strong net reaches a lower test error than each one-hidden-layer net (tanh, "
+          "At the stated resources (each d >= bounds.weak_min_d run, the point's n, equal trainable parameters: the "
+          "weak width is matched to the strong width's count), the strong net reaches a lower test error than each "
+          "one-hidden-layer net (tanh, "
           "sigmoid, ReLU) trained to convergence by Adam with its iterate chosen on validation, and than ridge "
           "on the strong net's own features.",
           "Theorems 2-5 compare resources at small error: one-hidden-layer nets need width or weights exponential "
