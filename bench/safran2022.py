@@ -8,7 +8,7 @@ frozen; only ``w`` is trained, by full-batch GD. ``strong_net`` therefore builds
 once for both, plus O(n) elementwise work. This section measures, in one process, on the same data and net:
 
 1. **One GD step** (loss and gradient in ``w``) at widths r in :data:`WIDTHS`, n = :data:`N`, d = :data:`D`:
-   ours (``readout_loss_grad`` itself, called exactly as ``_readout_gd`` calls it) against torch CPU float64
+   ours (``readout_loss_grad`` itself, called exactly as ``_readout_solve`` calls it) against torch CPU float64
    on the same ``Xt`` (shared memory, ``torch.from_numpy``), both as autograd (``loss.backward()`` with
    ``requires_grad`` on w) and as a hand-written step (the same formula in torch ops), with
    ``torch.set_num_threads`` equal to numpy's BLAS threads; then both at 1 thread. A single ``Xt @ w`` is
@@ -16,7 +16,8 @@ once for both, plus O(n) elementwise work. This section measures, in one process
    Also the one-time **feature build** ``erf(X U + b)`` (ours: ``erf_features``; torch: ``addmm`` + ``erf``).
 2. **The whole ``strong_net`` fit** at r = :data:`FIT_WIDTH` with its default step budget
    (``STRONG_DEFAULTS``), wall seconds, split into its phases by wrapping the module's ``erf_features``,
-   ``gram_lambda_max`` and ``_readout_gd`` with timers.
+   ``gram_lambda_max`` and ``_readout_solve`` with timers. Part 1 also times one whole iteration of the
+   accelerated solver (Nesterov with gradient restart), ours against the same iteration in torch ops.
 3. A scaling figure: ms per step against r, ours and torch.
 
 Nothing here asserts a time: the numbers are measured and reported.
@@ -42,7 +43,7 @@ D = 10
 WIDTHS: tuple[int, ...] = (100, 400, 1600, 3200)
 QUICK_WIDTHS: tuple[int, ...] = (100, 400, 1600)
 FIT_WIDTH = 1600
-QUICK_FIT_STEPS = 300  # quick mode only: the fit runs this many steps and its 2000-step time is projected
+QUICK_FIT_STEPS = 300  # quick mode only: the fit runs this many steps and its default-budget time is projected
 LAW = "sphere_sum"  # D'_d of Eq. (5), radius the middle of the hard band (as the pipeline's experiments)
 DATA_SEED = 2022
 FIT_SEED = 0
@@ -103,7 +104,7 @@ def _torch_blas(torch: Any) -> str:
 
 def ours_step(Xt: np.ndarray, y: np.ndarray, w: np.ndarray, one_block: bool = False
               ) -> Callable[[], tuple[float, np.ndarray]]:
-    """One loss-and-gradient evaluation exactly as ``_readout_gd`` makes it (same spans, reused ``g``);
+    """One loss-and-gradient evaluation exactly as ``_readout_solve`` makes it (same spans, reused ``g``);
     ``one_block``: the same function with ``spans = [(0, n)]`` (no row blocking: two full passes)."""
     from depth2.learners import ball_nets as bn
 
@@ -150,6 +151,58 @@ def torch_manual_step(torch: Any, Xt: np.ndarray, y: np.ndarray, w: np.ndarray
     return step
 
 
+def ours_nesterov_step(Xt: np.ndarray, y: np.ndarray, w: np.ndarray) -> Callable[[], tuple[float, np.ndarray]]:
+    """One whole iteration of ``strong_net``'s accelerated solver as ``_readout_solve`` makes it: the loss and
+    gradient at the extrapolated point, the gradient step, the restart test and the next extrapolation."""
+    from depth2.learners import ball_nets as bn
+
+    spans = bn._spans(*Xt.shape)
+    g = np.zeros(Xt.shape[1])
+    state = {"theta": w.copy(), "point": w.copy(), "k": 0}
+    eta = 1e-3
+
+    def step() -> tuple[float, np.ndarray]:
+        theta, point = state["theta"], state["point"]
+        loss, grad, _ = bn.readout_loss_grad(Xt, y, point, 0.0, "clip01", spans, g)
+        x_new = point - eta * grad
+        if grad @ (x_new - theta) > 0:
+            state["k"], x_prev = 0, x_new
+        else:
+            state["k"], x_prev = state["k"] + 1, theta
+        k = state["k"]
+        state["theta"], state["point"] = x_new, x_new + (k / (k + 3.0)) * (x_new - x_prev)
+        return loss, grad
+
+    return step
+
+
+def torch_nesterov_step(torch: Any, Xt: np.ndarray, y: np.ndarray, w: np.ndarray
+                        ) -> Callable[[], tuple[float, np.ndarray]]:
+    """The same accelerated iteration in torch ops (hand-written gradient, two ``mv``; same restart rule)."""
+    T, yt = torch.from_numpy(Xt), torch.from_numpy(y)
+    n = Xt.shape[0]
+    state = {"theta": torch.from_numpy(w.copy()), "point": torch.from_numpy(w.copy()), "k": 0}
+    eta = 1e-3
+
+    def step() -> tuple[float, np.ndarray]:
+        theta, point = state["theta"], state["point"]
+        z = torch.mv(T, point)
+        r = torch.clamp(z, 0.0, 1.0) - yt
+        loss = torch.dot(r, r).item() / n
+        gz = torch.where((z > 0) & (z < 1), r, torch.zeros((), dtype=r.dtype)) * (2.0 / n)
+        grad = torch.mv(T.t(), gz)
+        x_new = point - eta * grad
+        if torch.dot(grad, x_new - theta).item() > 0:
+            state["k"], x_prev = 0, x_new
+        else:
+            state["k"], x_prev = state["k"] + 1, theta
+        k = state["k"]
+        state["theta"], state["point"] = x_new, x_new + (k / (k + 3.0)) * (x_new - x_prev)
+        return loss, grad.numpy()
+
+    return step
+
+
 def _rel(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.linalg.norm(a - b) / max(np.linalg.norm(b), 1e-300))
 
@@ -166,6 +219,9 @@ def _step_one_width(torch: Any, Xt: np.ndarray, y: np.ndarray, w: np.ndarray, mi
         fns["torch_autograd"] = torch_autograd_step(torch, Xt, y, w)
         fns["torch_manual"] = torch_manual_step(torch, Xt, y, w)
     ref_loss, ref_grad = fns["ours"]()  # warm-up and reference
+    fns["ours_nesterov"] = ours_nesterov_step(Xt, y, w)
+    if torch is not None:
+        fns["torch_nesterov"] = torch_nesterov_step(torch, Xt, y, w)
     ref_grad = ref_grad.copy()
     row: dict[str, Any] = {"n": n, "r": r, "loss": ref_loss,
                            "active_fraction": float(np.mean((Xt @ w > 0) & (Xt @ w < 1)))}
@@ -192,6 +248,7 @@ def _step_one_width(torch: Any, Xt: np.ndarray, y: np.ndarray, w: np.ndarray, mi
     if torch is not None:
         row["ratio_autograd"] = row["torch_autograd_s"] / row["ours_s"]
         row["ratio_manual"] = row["torch_manual_s"] / row["ours_s"]
+        row["ratio_nesterov"] = row["torch_nesterov_s"] / row["ours_nesterov_s"]
     row["ours_over_gemv"] = row["ours_s"] / row["gemv_s"]
     row["one_block_over_ours"] = row["ours_1block_s"] / row["ours_s"]
     row["blocks"] = len(bn._spans(n, r))
@@ -295,7 +352,7 @@ def whole_fit(quick: bool, X: np.ndarray, y: np.ndarray, lam: float) -> dict[str
     from depth2.papers.safran2022.data import trivial_risk
 
     phases: dict[str, float] = {}
-    originals = {name: getattr(bn, name) for name in ("erf_features", "gram_lambda_max", "_readout_gd")}
+    originals = {name: getattr(bn, name) for name in ("erf_features", "gram_lambda_max", "_readout_solve")}
 
     def wrap(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
         def timed(*args: Any, **kwargs: Any) -> Any:
@@ -323,8 +380,9 @@ def whole_fit(quick: bool, X: np.ndarray, y: np.ndarray, lam: float) -> dict[str
     load1 = _load1()
     Xte, yte, _ = make_data(X.shape[0], X.shape[1], DATA_SEED + 1)
     test_mse = float(np.mean((fit.predict(Xte) - yte) ** 2))
-    gd = phases.get("_readout_gd", float("nan"))
-    per_step = gd / (steps + 1)  # _readout_gd makes steps + 1 loss-and-gradient evaluations
+    gd = phases.get("_readout_solve", float("nan"))
+    steps = int(fit.info["steps"])  # the convergence test stops the solver before its budget
+    per_step = gd / (steps + 1)  # _readout_solve makes steps + 1 loss-and-gradient evaluations
     out = {"width": FIT_WIDTH, "n": int(X.shape[0]), "d": int(X.shape[1]), "steps": steps,
            "default_steps": defaults["steps"], "wall_s": wall, "phases": phases, "per_step_s": per_step,
            "other_s": wall - sum(phases.values()), "train_loss": float(fit.info["train_loss"]),
@@ -399,7 +457,7 @@ def _steps_markdown(res: dict[str, Any], fig: str, gemm: float | None) -> list[s
         f"D'_d rows (`sphere_sum`, the middle of the hard band as radius), n = {n:,}, d = {d}, float64; the net "
         f"is `strong_net`'s own draw at initialization (`draw_hidden` with the fit's seed; w ~ N(0, I/r²)), and "
         "`Xt = erf(X U + b)` (n × r) is built once and shared by all (`torch.from_numpy`). *ours* is "
-        "`ball_nets.readout_loss_grad(Xt, y, w, 0, 'clip01', spans, g)`, called as `_readout_gd` calls it each "
+        "`ball_nets.readout_loss_grad(Xt, y, w, 0, 'clip01', spans, g)`, called as `_readout_solve` calls it each "
         "step (the step's update `w -= eta g` is O(r) and left out everywhere); it walks `Xt` in row blocks of "
         "about 1.5 MB so that each block is read from memory once for both GEMVs. *torch autograd*: "
         "`clamp(Xt @ w, 0, 1)`, mean squared error, `loss.backward()` with `requires_grad` on w; *torch "
@@ -427,6 +485,16 @@ def _steps_markdown(res: dict[str, Any], fig: str, gemm: float | None) -> list[s
         for i, r in enumerate(res["widths"]):
             cells = " | ".join(f"**{c['rows'][i]['ratio_autograd']:.2f}** | {c['rows'][i]['ratio_manual']:.2f}"
                                for c in configs)
+            lines.append(f"| {r:,} | {cells} |")
+        lines += ["", "The accelerated solver's whole iteration (`strong_net`'s default: the loss and gradient at the "
+                  "extrapolated point, the step, the gradient restart test, the next extrapolation), ours against "
+                  "the same iteration in torch ops (hand-written gradient), **torch / ours**:", "",
+                  "| r | " + " | ".join(f"{c['threads']} thread(s): ours (ms) | torch (ms) | torch / ours"
+                                         for c in configs) + " |",
+                  "| ---: | " + " | ".join("---: | ---: | ---:" for _ in configs) + " |"]
+        for i, r in enumerate(res["widths"]):
+            cells = " | ".join(f"{_ms(c['rows'][i]['ours_nesterov_s'])} | {_ms(c['rows'][i]['torch_nesterov_s'])} | "
+                               f"**{c['rows'][i]['ratio_nesterov']:.2f}**" for c in configs)
             lines.append(f"| {r:,} | {cells} |")
         lines.append("")
     for cfg in configs:
@@ -492,20 +560,21 @@ def _fit_markdown(fit: dict[str, Any], quick: bool) -> list[str]:
         f"### 2. The whole `strong_net` fit at r = {fit['width']:,}",
         "",
         f"`depth2.learners.get('strong_net')(X, y, rng=default_rng({FIT_SEED}), width={fit['width']})` on the "
-        f"same n = {fit['n']:,}, d = {fit['d']} rows, **default parameters** ({fit['default_steps']} GD steps, "
-        "step 1 / L_hat)"
-        + (f", except steps = {fit['steps']} in quick mode (the 2000-step time is projected from the measured "
+        f"same n = {fit['n']:,}, d = {fit['d']} rows, **default parameters** (Nesterov with adaptive restart at "
+        f"the step 1 / L_hat, budget {fit['default_steps']} steps, stopped by its convergence test on a 20% "
+        "validation split; *steps* is what it used)"
+        + (f", except steps = {fit['steps']} in quick mode (the default-budget time is projected from the measured "
            "per-step time)" if quick else "")
         + f", numpy's default BLAS threads. Phases from timers wrapped around the module's functions during the "
         "fit; *per step* is the GD loop's time over its steps + 1 loss-and-gradient evaluations. Test MSE on "
         f"{fit['n']:,} fresh rows next to the best constant predictor's (the trivial MSE). Target: "
         f"{TIME_TARGET_S}.",
         "",
-        "| r | steps | **wall (s)** | features (s) | L_hat (s) | GD loop (s) | per step (ms) | rest (s) "
+        "| r | steps | **wall (s)** | features (s) | L_hat (s) | solver loop (s) | per step (ms) | rest (s) "
         "| train MSE, init → end | test MSE | trivial MSE | active fraction | load |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |",
         f"| {fit['width']:,} | {fit['steps']} | **{fit['wall_s']:.1f}** | {ph.get('erf_features', 0):.2f} | "
-        f"{ph.get('gram_lambda_max', 0):.2f} | {ph.get('_readout_gd', 0):.1f} | {fit['per_step_s'] * 1e3:.2f} | "
+        f"{ph.get('gram_lambda_max', 0):.2f} | {ph.get('_readout_solve', 0):.1f} | {fit['per_step_s'] * 1e3:.2f} | "
         f"{fit['other_s']:.2f} | {fit['initial_loss']:.3f} → {fit['train_loss']:.3f} | {fit['test_mse']:.3f} | "
         f"{fit['trivial_mse']:.3f} | {fit['active_fraction']:.2f} | {_load_cell(fit)} |",
         "",

@@ -28,7 +28,10 @@ def ball():
 @pytest.fixture(scope="module")
 def strong_fit(ball):
     X, y = ball
-    return bn.fit_strong_net(X, y, rng=np.random.default_rng(1), width=400, steps=1000, log_every=1)
+    return bn.fit_strong_net(X, y, rng=np.random.default_rng(1), width=400, steps=1000, log_every=1, **PAPER_GD)
+
+
+PAPER_GD = {"solver": "gd", "tol": 0.0, "validation": 0.0}  # the paper's fixed-step GD on every row, whole budget
 
 
 def _mse(fit, X, y) -> float:
@@ -59,7 +62,7 @@ def test_strong_net_learns_the_ball_with_monotone_gd(ball, strong_fit):
     assert trivial / fit.info["train_loss"] >= 1.5
     assert abs(_mse(fit, X, y) - fit.info["train_loss"]) < 1e-12
     assert fit.model == "erf_net" and float(fit.params["c"]) == 0.0 and float(fit.params["out"]) == 0.0
-    rf = bn.fit_rf_ridge(X, y, rng=np.random.default_rng(1), width=400)
+    rf = bn.fit_rf_ridge(X, y, rng=np.random.default_rng(1), width=400, ridge=1e-6)
     assert trivial / rf.info["train_loss"] >= 2.0
     np.testing.assert_array_equal(rf.params["U"], fit.params["U"])  # same Assumption-7 draw
     np.testing.assert_array_equal(rf.params["b"], fit.params["b"])
@@ -86,7 +89,7 @@ def test_strong_net_step_and_hidden_layer(ball, strong_fit):
 @pytest.mark.parametrize("name", ["strong_net_sigmoid", "strong_net_linear"])
 def test_output_variants_descend(name):
     X, y = _ball(2000, 3)
-    fit = _REGISTRY[name](X, y, rng=np.random.default_rng(2), width=100, steps=300, log_every=1)
+    fit = _REGISTRY[name](X, y, rng=np.random.default_rng(2), width=100, steps=300, log_every=1, **PAPER_GD)
     curve = fit.info["curve_loss"]
     assert _nonincreasing(curve) and curve[-1] < 0.9 * curve[0]
     assert abs(_mse(fit, X, y) - fit.info["train_loss"]) < 1e-12
@@ -161,7 +164,7 @@ def test_rf_ridge_equals_direct_least_squares(ridge):
 def test_weak_net_reduces_training_loss(act, optimizer):
     X, y = _ball(2000, 9)
     fit = bn.fit_weak_net(X, y, rng=np.random.default_rng(10), width=16, steps=400, act=act, optimizer=optimizer,
-                          log_every=20)
+                          log_every=20, tol=0.0, validation=0.0)
     info = fit.info
     assert not info["diverged"] and info["steps_done"] == 400
     assert info["curve_step"][-1] == 400 and len(info["curve_distance"]) == len(info["curve_loss"]) == 21
@@ -175,9 +178,11 @@ def test_weak_net_reduces_training_loss(act, optimizer):
 
 def test_weak_net_init_and_divergence():
     X, y = _ball(500, 11)
-    fit0 = bn.fit_weak_net(X, y, rng=np.random.default_rng(12), width=8, steps=0)
+    fit0 = bn.fit_weak_net(X, y, rng=np.random.default_rng(12), width=8, steps=0, validation=0.0)
     assert np.all(fit0.params["b"] == 0) and float(fit0.params["b0"]) == 0.0
-    fit = bn.fit_weak_net(X, y, rng=np.random.default_rng(12), width=8, steps=200, lr=1e4, act="relu")
+    fit = bn.fit_weak_net(X, y, rng=np.random.default_rng(12), width=8, steps=200, lr=1e4, act="relu",
+                          optimizer="gd", validation=0.0)
+    assert fit.info["converged"] is False
     assert fit.info["diverged"] and fit.info["steps_done"] < 200
     assert all(np.all(np.isfinite(v)) for v in fit.params.values())
     assert np.isfinite(fit.info["train_loss"])
@@ -260,7 +265,7 @@ def test_gd_on_a_planted_strong_net_recovers_its_loss():
     U, b, _ = draw_hidden(np.random.default_rng(1), d, r)
     w_star = 0.3 * np.random.default_rng(2).standard_normal(r)
     y = np.clip(erf_features(X, U, b) @ w_star, 0.0, 1.0)
-    fit = registry.get("strong_net")(X, y, rng=np.random.default_rng(1), width=r, steps=2000, max_rows=n)
+    fit = registry.get("strong_net")(X, y, rng=np.random.default_rng(1), width=r, steps=2000, max_rows=n, **PAPER_GD)
     np.testing.assert_allclose(fit.params["U"], U)
     assert fit.info["train_loss"] <= 1e-6
     assert np.max(np.abs(fit.params["w"] - w_star)) <= 0.01
@@ -272,7 +277,7 @@ def test_weak_net_line_search_decreases_and_respects_movement_bound():
     at every logged step (the bound follows from the sufficient-decrease condition)."""
     X, y = _ball(1500, 3)
     fit = bn.fit_weak_net(X, y, rng=np.random.default_rng(4), width=12, steps=300, optimizer="gd_ls",
-                          log_every=10)
+                          log_every=10, tol=0.0, validation=0.0)
     info = fit.info
     assert np.all(np.diff(info["curve_loss"]) <= 1e-15)
     assert info["curve_loss"][-1] < 0.8 * info["curve_loss"][0]
@@ -287,13 +292,16 @@ def test_traces_score_the_final_model_and_the_path():
     """trace=True keeps the parameters at each logged step; the last one is the returned model."""
     X, y = _ball(800, 5)
     weak = bn.fit_weak_net(X, y, rng=np.random.default_rng(5), width=6, steps=40, log_every=20, trace=True,
-                           optimizer="adam")
-    assert weak.params["trace_U"].shape == (3, D, 6) and weak.params["trace_b0"].shape == (3,)
-    np.testing.assert_array_equal(weak.params["trace_U"][-1], weak.params["U"])
+                           optimizer="adam", tol=0.0, validation=0.0)
+    # padded with NaN to the most logged iterates a 40-step run can have (40 // 20 + 3), so replicates stack
+    assert weak.params["trace_U"].shape == (5, D, 6) and weak.params["trace_b0"].shape == (5,)
+    assert np.all(np.isnan(weak.params["trace_U"][3:]))
+    np.testing.assert_array_equal(weak.params["trace_U"][2], weak.params["U"])
     np.testing.assert_array_equal(weak.params["trace_U"][0] != weak.params["U"], True)
-    strong = bn.fit_strong_net(X, y, rng=np.random.default_rng(6), width=30, steps=40, log_every=20, trace=True)
-    assert strong.params["trace_w"].shape == (3, 30)
-    np.testing.assert_array_equal(strong.params["trace_w"][-1], strong.params["w"])
+    strong = bn.fit_strong_net(X, y, rng=np.random.default_rng(6), width=30, steps=40, log_every=20, trace=True,
+                               **PAPER_GD)
+    assert strong.params["trace_w"].shape == (5, 30)
+    np.testing.assert_array_equal(strong.params["trace_w"][2], strong.params["w"])
     from depth2.papers.safran2022.metrics import _path_predictions
 
     path = _path_predictions(strong, X)

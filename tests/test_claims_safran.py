@@ -1,22 +1,29 @@
-"""safran2022 claim predicates on constructed tables where they must pass and where they must fail."""
+"""safran2022 claim predicates and regime checks on constructed tables: each predicate where it must pass and
+where it must fail, each regime check on a table that is in and one that is out."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
-from depth2.claims import NOT_SUPPORTED, SUPPORTED
+from depth2.claims import INCONCLUSIVE, NOT_SUPPORTED, SUPPORTED
 from depth2.papers.safran2022 import claims as C
 
-BOUNDS = {"strong_fraction": 0.5, "weak_min_d": 10}
+BOUNDS = {"strong_fraction": 0.5, "weak_min_d": 10, "n_per_width": 10, "width_per_d": 20, "min_clipped": 0.05}
+CONV = {"converged": True, "steps": 800, "max_steps": 5000, "rel_decrease": 1e-3, "grad_norm": 1e-3}
 
 
-def _strong(top: float) -> pd.DataFrame:
+def _claim(short: str):
+    return next(c for c in C.CLAIMS if c.id == f"safran2022.{short}")
+
+
+def _strong(top: float, *, n: int = 5000, d: int = 10, converged: bool = True) -> pd.DataFrame:
     rows = []
     for law in ("cauchy", "sphere_sum"):
-        for width, v in ((100, 0.8), (400, 0.6), (1600, top)):
-            rows += [{"law": law, "d": 10, "width": width, "learner": "strong_net", "replicate": r,
-                      "rel_mse": v * (1 + 0.02 * r)} for r in range(3)]
+        for width, v in ((100, 0.8), (200, 0.6), (400, top)):
+            rows += [{"law": law, "d": d, "width": width, "n": n, "learner": "strong_net", "replicate": r,
+                      "rel_mse": v * (1 + 0.02 * r), **CONV, "converged": converged} for r in range(3)]
     return pd.DataFrame(rows)
 
 
@@ -25,24 +32,56 @@ def test_strong_learns_passes_and_fails():
     assert C.strong_learns({"strong_vs_width": _strong(0.9)}, BOUNDS).verdict == NOT_SUPPORTED
 
 
-def _weak(strong: float) -> pd.DataFrame:
+def test_strong_learns_regime_in_and_out():
+    assert C.strong_learns_regime({"strong_vs_width": _strong(0.2)}, BOUNDS) == []
+    out = C.strong_learns_regime({"strong_vs_width": _strong(0.2, converged=False)}, BOUNDS)
+    assert len(out) == 1 and "strong_net: 6 of 6 fits unconverged" in out[0]
+    out = C.strong_learns_regime({"strong_vs_width": _strong(0.2, n=3000)}, BOUNDS)
+    assert out == ["n / r = 7.5 < 10 at n=3000, r=400 (6 of 6 fits)"]
+    out = C.strong_learns_regime({"strong_vs_width": _strong(0.2, d=40)}, BOUNDS)
+    assert out == ["r = 400 < 20 d = 800 at d=40"]
+    # through Claim.evaluate: out of regime is inconclusive, naming the shortfall and the predicate alone
+    ev, regime = _claim("strong_learns").evaluate({"strong_vs_width": _strong(0.9, converged=False)}, BOUNDS)
+    assert ev.verdict == INCONCLUSIVE and regime.startswith("out: strong_net: 6 of 6 fits unconverged")
+    assert "would say not supported" in ev.reason
+
+
+def _weak(strong: float, *, converged: bool = True, shared: bool = True) -> pd.DataFrame:
     rows = []
-    for d in (5, 10, 20):
-        for learner, v in (("strong_net", strong), ("weak_net", 0.6), ("rf_ridge", 0.5)):
-            rows += [{"d": d, "learner": learner, "replicate": r, "rel_mse": v + 0.01 * r} for r in range(3)]
+    for d in (5, 10):
+        for learner, v in (("strong_net", strong), ("weak_net", 0.6), ("weak_net_relu", 0.55), ("rf_ridge", 0.5)):
+            conv = {} if learner == "rf_ridge" else {**CONV, "converged": converged}
+            rows += [{"d": d, "width": 400, "n": 5000, "learner": learner, "replicate": r,
+                      "rel_mse": v * (1 + 0.03 * r),
+                      "features_id": f"f{r}" if shared or learner != "rf_ridge" else f"g{r}", **conv}
+                     for r in range(3)]
     return pd.DataFrame(rows)
 
 
 def test_strong_beats_weak_passes_and_fails():
     assert C.strong_beats_weak({"weak_vs_strong": _weak(0.2)}, BOUNDS).verdict == SUPPORTED
-    assert C.strong_beats_weak({"weak_vs_strong": _weak(0.9)}, BOUNDS).verdict == NOT_SUPPORTED
+    ev = C.strong_beats_weak({"weak_vs_strong": _weak(0.9)}, BOUNDS)
+    assert ev.verdict == NOT_SUPPORTED and "d=5" not in ev.observed  # only d >= weak_min_d is read
+    # a strong net between the weak learners: beaten by rf_ridge only -> not supported, decided by rf_ridge
+    ev = C.strong_beats_weak({"weak_vs_strong": _weak(0.52)}, BOUNDS)
+    assert ev.verdict == NOT_SUPPORTED and ev.observed.startswith("decided by: d=10 strong / rf_ridge")
 
 
-def _movement(scale: float, mse: float) -> pd.DataFrame:
+def test_strong_beats_weak_regime_in_and_out():
+    assert C.strong_beats_weak_regime({"weak_vs_strong": _weak(0.2)}, BOUNDS) == []
+    out = C.strong_beats_weak_regime({"weak_vs_strong": _weak(0.2, converged=False)}, BOUNDS)
+    assert [s.split(":")[0] for s in out] == ["strong_net", "weak_net", "weak_net_relu"]  # rf_ridge: closed form
+    out = C.strong_beats_weak_regime({"weak_vs_strong": _weak(0.2, shared=False)}, BOUNDS)
+    assert out == ["strong_net and rf_ridge draw different hidden layers at 3 of 3 (point, seed) pairs"]
+    out = C.strong_beats_weak_regime({"weak_vs_strong": _weak(0.2)}, {**BOUNDS, "weak_min_d": 20})
+    assert out == ["no d >= weak_min_d = 20"]
+
+
+def _movement(scale: float, mse: float, diverged: bool = False) -> pd.DataFrame:
     steps = np.arange(0, 1001, 50)
     bound = 2 * steps * np.sqrt(0.25) / 3.0
-    return pd.DataFrame({"d": 10, "replicate": 0, "step": steps, "movement": scale * bound,
-                         "bound": bound + 1e-12, "mse": mse})
+    return pd.DataFrame({"d": 10, "learner": "weak_net", "replicate": 0, "step": steps, "movement": scale * bound,
+                         "bound": bound + 1e-12, "mse": mse, "diverged": diverged})
 
 
 def test_movement_bound_passes_and_fails():
@@ -51,11 +90,25 @@ def test_movement_bound_passes_and_fails():
     assert C.movement_bound({"movement": _movement(0.1, 0.001)}, BOUNDS).verdict == NOT_SUPPORTED
 
 
-def _ablation(clipped: float) -> pd.DataFrame:
+def test_movement_is_a_sanity_check_with_a_regime():
+    claim = _claim("movement_bound")
+    assert claim.sanity and claim.regime is not None
+    assert C.movement_regime({"movement": _movement(0.1, 0.1)}, BOUNDS) == []
+    assert C.movement_regime({"movement": _movement(0.1, 0.1, diverged=True)}, BOUNDS) == ["1 run(s) diverged"]
+    adam_only = _movement(0.1, 0.1).assign(bound=np.nan)
+    assert C.movement_regime({"movement": adam_only}, BOUNDS) == [
+        "no line-search GD run (the bound applies to it only)"]
+    assert C.movement_bound({"movement": adam_only}, BOUNDS).verdict == INCONCLUSIVE
+
+
+def _ablation(clipped: float, *, active: float = 0.3, shared: bool = True, converged: bool = True) -> pd.DataFrame:
     rows = []
     for law in ("gaussian", "cauchy"):
         for learner, v in (("strong_net", clipped), ("strong_net_sigmoid", 0.4), ("strong_net_linear", 0.4)):
-            rows += [{"law": law, "learner": learner, "replicate": r, "rel_mse": v + 0.01 * r} for r in range(3)]
+            rows += [{"law": law, "width": 400, "n": 5000, "learner": learner, "replicate": r,
+                      "rel_mse": v * (1 + 0.02 * r), "active_fraction": active if learner == "strong_net" else np.nan,
+                      "features_id": f"f{r}" if shared or learner == "strong_net" else f"g{r}", **CONV,
+                      "converged": converged} for r in range(3)]
     return pd.DataFrame(rows)
 
 
@@ -64,9 +117,21 @@ def test_clipped_beats_linear_passes_and_fails():
     assert C.clipped_beats_linear({"output_ablation": _ablation(0.7)}, BOUNDS).verdict == NOT_SUPPORTED
 
 
-def test_movement_bound_without_gd_rows_is_inconclusive():
-    df = _movement(0.1, 0.1).assign(bound=np.nan)  # Adam only: the bound does not apply
-    assert C.movement_bound({"movement": df}, BOUNDS).verdict == "inconclusive"
+def test_clipped_regime_in_and_out():
+    assert C.clipped_regime({"output_ablation": _ablation(0.2)}, BOUNDS) == []
+    # the issue's finding: the clip inactive on 99.7% of rows makes the comparison a tie by construction
+    out = C.clipped_regime({"output_ablation": _ablation(0.2, active=0.997)}, BOUNDS)
+    assert out == ["the clip engages on 0.003 < 0.05 of training rows (cauchy)",
+                   "the clip engages on 0.003 < 0.05 of training rows (gaussian)"]
+    out = C.clipped_regime({"output_ablation": _ablation(0.2, shared=False)}, BOUNDS)
+    assert out == ["strong_net and strong_net_linear draw different hidden layers at 6 of 6 (point, seed) pairs"]
+    out = C.clipped_regime({"output_ablation": _ablation(0.2, converged=False)}, BOUNDS)
+    assert len(out) == 2 and all("unconverged" in s for s in out)
+
+
+@pytest.mark.parametrize("short", ["strong_learns", "strong_beats_weak", "movement_bound", "clipped_beats_linear"])
+def test_every_claim_declares_a_regime(short):
+    assert _claim(short).regime is not None and _claim(short).regime.statement
 
 
 def test_predicates_read_the_final_step_of_traced_fits():

@@ -59,8 +59,10 @@ def cmd_fit(a: argparse.Namespace) -> None:
         fits = batch([ds.replicate(r) for r in range(R)], rngs, **params)
     else:
         fits = []
+        stream = getattr(fit_fn, "shared_stream", None)  # learners that share a draw (e.g. frozen features)
         for r in range(R):
-            fits.append(fit_fn(ds.replicate(r), rng=rngs[r], **params))
+            shared = {"shared_rng": ds.spec.rng(r, "shared", stream)} if isinstance(stream, str) else {}
+            fits.append(fit_fn(ds.replicate(r), rng=rngs[r], **shared, **params))
             log.info("fit %s: replicate %d/%d done (%.1f s elapsed)", a.learner, r + 1, R, time.perf_counter() - t0)
     write_fits(a.out, a.learner, fits, params)
     log.info("wrote %s in %.1f s", a.out, time.perf_counter() - t0)

@@ -26,7 +26,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
                                     "hermite_tensor_t4", "hermite_tensor_zero_bias"),
     "depth2.learners.poly_baselines": ("cubic_ridge", "norm_only", "ols", "student_gd"),
     "depth2.learners.poly_tensor": ("tensor_jennrich", "tensor_power", "tensor_power_only", "tensor_spectral"),
-    "depth2.learners.ball_nets": ("rf_ridge", "strong_net", "strong_net_linear", "strong_net_sigmoid",
+    "depth2.learners.ball_nets": ("rf_ridge", "strong_net", "strong_net_gd", "strong_net_linear", "strong_net_sigmoid",
                                   "weak_net", "weak_net_adam", "weak_net_relu", "weak_net_sigmoid"),
     "depth2.learners.exact_relu": ("exact", "exact_bias"),
     "depth2.learners.relu_search": ("net_adam", "net_gd"),

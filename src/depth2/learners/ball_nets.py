@@ -21,6 +21,20 @@ supergradient there; hence ``phi_i(z') <= phi_i(z) + phi_i'(z)(z' - z) + (z' - z
 So GD with ``step_scale <= 1`` never increases the training loss (exact arithmetic, ``y in [0, 1]``); the tests
 check this on the logged curve.
 
+Solvers and stopping (issue 18: 1000 GD steps at ``1/L_hat`` left the clip inactive on 99.7% of rows, an
+early-stopped linear model). ``solver = "nesterov"`` (default) runs Nesterov's accelerated gradient at the same
+step with gradient-based adaptive restart; ``solver = "gd"`` (``strong_net_gd``) the paper's fixed-step GD, with a
+budget that can grow with the width (``steps_per_width``). Both stop on their own convergence test: the relative
+decrease of the best training loss over ``check_every`` steps at most ``tol``, or, with a validation split
+(default 20% of the rows), ``patience`` checks without a validation improvement; the iterate returned is the
+checked one with the lowest validation loss. ``Fit.info`` carries the convergence record
+(:func:`depth2.learners.base.convergence`) and ``active_fraction``.
+
+Shared features: the strong-net family and ``rf_ridge`` draw ``(U, b, w0)`` from ``shared_rng`` when given
+(``depth2 fit`` passes one from the dataset's stream ``("shared", SHARED_FEATURES)``, which does not depend on the
+learner's name, for every learner with the attribute ``shared_stream``), so that at one point and seed they
+stand on one hidden layer; ``info["features_id"]`` fingerprints it.
+
 Output variants (separate learners, same frozen features and code):
 
 * ``strong_net_sigmoid``: ``sigmoid(w . xt)`` (``c = 0``, only ``w`` trained), squared loss, exact gradient
@@ -33,10 +47,12 @@ Output variants (separate learners, same frozen features and code):
   with step ``step_scale / L_hat`` for the design ``[Xt, 1]`` (exact smoothness constant). The problem has a closed
   form (``rf_ridge``); GD is kept so that the curve is comparable step for step with the clipped net.
 * ``rf_ridge``: the same frozen features (the same draw: same generator calls in the same order) with a linear
-  readout plus bias in closed form: ridge on centred features, penalty ``ridge * mean_j Var(xt_j)`` on ``w`` only.
+  readout plus bias in closed form: ridge on centred features, penalty ``ridge * mean_j Var(xt_j)`` on ``w`` only,
+  ``ridge`` chosen from a grid on a validation split by default.
 
 Weak net, Eq. (1): ``act(X U + b) w + b0`` (``weak_net``), act in tanh / sigmoid / relu, all of ``U, b, w, b0``
-trained by full-batch GD (or Adam) on the same mean squared error. Glorot (Xavier) normal initialization for ``U``
+trained by full-batch Adam (default), GD or line-search GD on the same mean squared error, with the same stopping
+tests and validation-chosen iterate as the strong net. Glorot (Xavier) normal initialization for ``U``
 (variance ``2 / (d + r)``) and ``w`` (variance ``2 / (r + 1)``), ``b = 0``, ``b0 = 0``. The default GD step is
 ``1 / L0``, ``L0`` the top eigenvalue of the Gauss-Newton matrix ``(2/n) J^T J`` at initialization (``J`` the
 n x p Jacobian of the outputs), estimated by ``power_iters`` power iterations (an estimate from below). It is the
@@ -50,6 +66,7 @@ Trainable parameter counts: weak width ``r`` has ``(d + 2) r + 1``; the strong n
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 
 import numpy as np
@@ -58,12 +75,16 @@ from scipy.sparse.linalg import LinearOperator, eigsh
 
 from depth2.core.data import as_samples
 from depth2.core.models import ERF_NET_OUT, ONE_LAYER_ACT
-from depth2.learners.base import Fit, check_params, register
+from depth2.learners.base import Fit, check_params, convergence, register
 
-STRONG_DEFAULTS = {"steps": 2000, "step_scale": 1.0, "max_rows": 20_000, "log_every": 50, "trace": False}
-RF_RIDGE_DEFAULTS = {"ridge": 1e-6, "max_rows": 20_000}
-WEAK_DEFAULTS = {"match_strong": False, "act": "tanh", "optimizer": "gd", "lr": None, "steps": 2000, "max_rows": 20_000,
-                 "log_every": 50, "power_iters": 100, "armijo": 0.5, "trace": False}
+STRONG_DEFAULTS = {"solver": "nesterov", "steps": 5000, "steps_per_width": 0, "tol": 1e-4, "check_every": 100,
+                   "validation": 0.2, "patience": 5, "step_scale": 1.0, "max_rows": 20_000, "log_every": 50,
+                   "trace": False}
+RF_RIDGE_DEFAULTS = {"ridge": None, "ridges": (1e-8, 1e-6, 1e-4, 1e-2, 1.0), "validation": 0.2, "max_rows": 20_000}
+SHARED_FEATURES = "erf_features"  # seed stream of the frozen hidden layer shared by the strong-net family
+WEAK_DEFAULTS = {"match_strong": False, "act": "tanh", "optimizer": "adam", "lr": None, "steps": 5000,
+                 "max_rows": 20_000, "log_every": 50, "power_iters": 100, "armijo": 0.5, "trace": False, "tol": 1e-4,
+                 "check_every": 100, "validation": 0.2, "patience": 5}
 SIGMOID_GN_SCALE = 1.0 / 16.0  # max sigmoid'(z)^2
 ADAM_LR, ADAM_BETAS, ADAM_EPS = 1e-3, (0.9, 0.999), 1e-8
 _CACHE_BYTES = 1_500_000  # row block of Xt kept in cache between the two GEMVs of a GD step
@@ -204,111 +225,263 @@ def readout_loss_grad(Xt: np.ndarray, y: np.ndarray, w: np.ndarray, c: float, ou
     return sse / n, g, gc / n
 
 
-def _readout_gd(Xt, y, w, c, out, *, eta, steps, log_every, train_c, snaps=None):
+def _readout_solve(Xt, y, theta, out, *, eta, solver, max_steps, tol, check_every, patience, log_every, train_c,
+                   val=None, snaps=None):
+    """Minimize the readout loss over ``theta`` (``w``, or ``[w, c]`` when ``train_c``) from ``theta``.
+
+    ``solver = "gd"``: the paper's fixed-step gradient descent ``theta <- theta - eta grad F(theta)``.
+    ``solver = "nesterov"``: Nesterov's accelerated gradient with the same step and gradient-based adaptive
+    restart (O'Donoghue and Candes 2015): ``y_t = theta_t + k/(k + 3) (theta_t - theta_{t-1})``,
+    ``theta_{t+1} = y_t - eta grad F(y_t)``, and the momentum counter ``k`` is reset to 0 whenever
+    ``grad F(y_t) . (theta_{t+1} - theta_t) > 0`` (the step went against the momentum).
+
+    The iterate of step ``t`` is the point where the loss and gradient are evaluated (``theta_t`` for GD,
+    ``y_t`` for Nesterov). Every ``check_every`` steps two stopping tests run: (i) optimization: the relative
+    decrease of the best training loss over the window is at most ``tol``; (ii) validation (when ``val =
+    (Xt_val, y_val)`` is given): the validation loss has not improved on its best for ``patience`` checks. Either
+    stops the run as converged; ``max_steps`` is the budget. The returned model is the checked iterate with the
+    lowest validation loss (the last iterate without validation); the logged curve and trace end at it."""
     n, r = Xt.shape
     spans = _spans(n, r)
     g = np.zeros(r)
-    curve_step, curve_loss = [], []
-    for t in range(steps + 1):
+    curve_step, curve_loss, snap_list = [], [], []
+    x_prev = theta.copy()
+    point = theta.copy()
+    k, restarts = 0, 0
+    best = best_prev = np.inf
+    best_val, best_val_step, best_val_point, best_val_loss, since = np.inf, 0, theta.copy(), np.nan, 0
+    rel, gnorm, stopped, by_val, t = None, np.nan, False, False, 0
+    for t in range(max_steps + 1):
+        w, c = (point[:r], float(point[r])) if train_c else (point, 0.0)
         loss, g, gc = readout_loss_grad(Xt, y, w, c, out, spans, g)
-        if t % log_every == 0 or t == steps:
+        grad = np.append(g, gc) if train_c else g
+        gnorm = float(np.sqrt(grad @ grad))
+        best = min(best, loss)
+        if t == 0:
+            best_prev = best
+        if t % check_every == 0 or t == max_steps:
+            if t > 0:
+                rel = (best_prev - best) / max(abs(best_prev), 1e-300)
+                best_prev = best
+                stopped = rel <= tol
+            if val is not None:
+                vloss = readout_loss_grad(val[0], val[1], w, c, out)[0]
+                if vloss < best_val:
+                    best_val, best_val_step, best_val_point, best_val_loss, since = vloss, t, point.copy(), loss, 0
+                else:
+                    since += 1
+                    by_val = since >= patience
+                    stopped = stopped or by_val
+        if t % log_every == 0 or t == max_steps or stopped:
             curve_step.append(t)
             curve_loss.append(loss)
             if snaps is not None:
-                snaps.append((w.copy(), c))
-        if t == steps:
+                snap_list.append(point.copy())
+        if stopped or t == max_steps:
             break
-        w -= eta * g
-        if train_c:
-            c -= eta * gc
-    return w, c, {"curve_step": curve_step, "curve_loss": curve_loss, "train_loss": curve_loss[-1]}
+        x_new = point - eta * grad
+        if solver == "gd":
+            point = x_new
+            continue
+        if grad @ (x_new - theta) > 0:  # adaptive restart: drop the momentum
+            k, restarts = 0, restarts + 1
+            x_prev = x_new
+        else:
+            k += 1
+            x_prev = theta
+        theta = x_new
+        point = theta + (k / (k + 3.0)) * (theta - x_prev)
+    final_loss = loss
+    if val is not None:  # return the iterate chosen on validation; the path shown ends there
+        keep = [i for i, s in enumerate(curve_step) if s < best_val_step]
+        curve_step = [curve_step[i] for i in keep] + [best_val_step]
+        curve_loss = [curve_loss[i] for i in keep] + [best_val_loss]
+        snap_list = [snap_list[i] for i in keep if snaps is not None] + [best_val_point]
+        point, final_loss = best_val_point, best_val_loss
+    if snaps is not None:
+        snaps.extend(snap_list)
+    conv = convergence(steps=t, max_steps=max(max_steps, 1), rel_decrease=rel, tol=tol, grad_norm=gnorm,
+                       stopped_by_test=bool(stopped))
+    info = {"curve_step": curve_step, "curve_loss": curve_loss, "train_loss": float(final_loss),
+            "restarts": restarts, "solver": solver, "tol": tol, "check_every": check_every,
+            "stopped_by_validation": bool(by_val), **conv}
+    if val is not None:
+        info.update({"best_step": int(best_val_step), "val_loss": float(best_val)})
+    return point, info
 
 
-def _fit_strong(name: str, out: str, X, y, rng, width, params) -> Fit:
+def _fit_strong(name: str, out: str, X, y, rng, width, params, shared_rng=None) -> Fit:
     p = check_params(name, params, STRONG_DEFAULTS)
     r = _int_param(name, "width", width, 1)
+    solver = _choice_param(name, "solver", p["solver"], {"gd", "nesterov"})
     steps = _int_param(name, "steps", p["steps"], 0)
+    per_width = _int_param(name, "steps_per_width", p["steps_per_width"], 0)
+    max_steps = max(steps, per_width * r)
+    check_every = _int_param(name, "check_every", p["check_every"], 1)
+    tol = _float_param(name, "tol", p["tol"], allow_zero=True)
     log_every = _int_param(name, "log_every", p["log_every"], 1)
     max_rows = _int_param(name, "max_rows", p["max_rows"], 1)
     step_scale = _float_param(name, "step_scale", p["step_scale"])
+    patience = _int_param(name, "patience", p["patience"], 1)
+    frac = _float_param(name, "validation", p["validation"], allow_zero=True)
+    if frac >= 1:
+        raise ValueError(f"{name}: parameter 'validation' must lie in [0, 1), got {frac!r}")
     if not isinstance(p["trace"], bool):
         raise ValueError(f"{name}: parameter 'trace' must be true or false, got {p['trace']!r}")
     snaps: list | None = [] if p["trace"] else None
     Xm, ym = _rows(X, y, max_rows)
-    U, b, w = draw_hidden(rng, Xm.shape[1], r)
+    U, b, w = draw_hidden(rng if shared_rng is None else shared_rng, Xm.shape[1], r)
     Xt = erf_features(Xm, U, b)
+    val = None
+    if frac > 0:  # the last rows are held out to choose the iterate (rows are i.i.d.)
+        m = Xm.shape[0] - max(1, int(round(frac * Xm.shape[0])))
+        val, Xt, ym = (Xt[m:], ym[m:]), Xt[:m], ym[:m]
     train_c = out == "linear"
     L_hat = 2.0 * gram_lambda_max(Xt, with_bias=train_c)
     L_step = L_hat * (SIGMOID_GN_SCALE if out == "sigmoid" else 1.0)
     eta = step_scale / L_step
-    w, c, info = _readout_gd(Xt, ym, w, 0.0, out, eta=eta, steps=steps, log_every=log_every, train_c=train_c,
-                             snaps=snaps)
-    info.update({"L_hat": L_hat, "L_step": L_step, "step": eta, "steps": steps, "rows": int(Xm.shape[0]),
-                 "width": r, "trainable_params": r + int(train_c), "output": out})
-    if out == "clip01":
-        z = Xt @ w
-        info["active_fraction"] = float(np.mean((z > 0) & (z < 1)))
+    theta = np.append(w, 0.0) if train_c else w.copy()
+    theta, info = _readout_solve(Xt, ym, theta, out, eta=eta, solver=solver, max_steps=max_steps, tol=tol,
+                                 check_every=check_every, patience=patience, log_every=log_every, train_c=train_c,
+                                 val=val, snaps=snaps)
+    w, c = (theta[:r], float(theta[r])) if train_c else (theta, 0.0)
+    info.update({"L_hat": L_hat, "L_step": L_step, "step": eta, "rows": int(Xt.shape[0]),
+                 "val_rows": 0 if val is None else len(val[1]), "width": r,
+                 "trainable_params": r + int(train_c), "total_params": (Xm.shape[1] + 2) * r + int(train_c),
+                 "output": out, "features_id": features_id(U, b)})
+    z = Xt @ w + c
+    info["active_fraction"] = float(np.mean((z > 0) & (z < 1)))  # rows where the clip does not engage
     params_out = {"U": U, "b": b, "w": w, "c": np.array(float(c)), "out": np.array(float(ERF_NET_OUT[out]))}
-    if snaps is not None:  # the readout at every logged step, for test error along the GD path
-        params_out["trace_w"] = np.array([sw for sw, _ in snaps])
-        params_out["trace_c"] = np.array([float(sc) for _, sc in snaps])
+    if snaps is not None:  # the readout at every logged step, for test error along the path
+        S = _pad_trace(np.array(snaps), _trace_length(max_steps, log_every))
+        params_out["trace_w"] = S[:, :r]
+        params_out["trace_c"] = S[:, r] if train_c else np.where(np.isnan(S[:, 0]), np.nan, 0.0)
     return Fit("erf_net", params_out, info=info)
 
 
-@register("strong_net")
-def fit_strong_net(X, y=None, *, rng: np.random.Generator, width: int = 1, **params) -> Fit:
-    """Safran & Lee's Eq. (2) net: frozen Assumption-7 erf layer, clipped output, ``w`` by GD (module docstring).
+def _trace_length(max_steps: int, log_every: int) -> int:
+    """The most logged iterates a run can have (every ``log_every`` steps, the last step and a stop): traces are
+    padded to it with NaN so that the replicates of a fit stack into one array."""
+    return max_steps // log_every + 3
 
-    Params: ``steps`` (2000), ``step_scale`` (1.0; step ``step_scale / L_hat``), ``max_rows`` (20_000),
-    ``log_every`` (50), ``trace`` (False: True stores ``w`` and ``c`` at every logged step as ``trace_w`` (T, r)
-    and ``trace_c`` (T,)). ``info``: ``curve_step``/``curve_loss`` (training MSE), ``L_hat``, ``step``,
-    ``train_loss``, ``active_fraction`` (rows with ``0 < w . xt < 1`` at the end).
+
+def _pad_trace(arr: np.ndarray, length: int) -> np.ndarray:
+    out = np.full((length, *arr.shape[1:]), np.nan)
+    out[: len(arr)] = arr
+    return out
+
+
+def features_id(U: np.ndarray, b: np.ndarray) -> str:
+    """A short fingerprint of the frozen hidden layer (equal for learners that share their features)."""
+    return hashlib.sha1(np.ascontiguousarray(U).tobytes() + np.ascontiguousarray(b).tobytes()).hexdigest()[:16]
+
+
+def _shared(fn):
+    fn.shared_stream = SHARED_FEATURES  # depth2 fit passes shared_rng from this stream (not the learner's name)
+    return fn
+
+
+@register("strong_net")
+@_shared
+def fit_strong_net(X, y=None, *, rng: np.random.Generator, width: int = 1,
+                   shared_rng: np.random.Generator | None = None, **params) -> Fit:
+    """Safran & Lee's Eq. (2) net: frozen Assumption-7 erf layer, clipped output, ``w`` trained (module docstring).
+
+    Params: ``solver`` ("nesterov": accelerated with adaptive restart, default; "gd": the paper's fixed step),
+    ``steps`` (5000, the step budget), ``steps_per_width`` (0; the budget is ``max(steps, steps_per_width *
+    width)``), ``tol`` (1e-4) and ``check_every`` (100): stop once the best loss fell by a relative ``tol`` or
+    less over the last ``check_every`` steps, ``step_scale`` (1.0; step ``step_scale / L_hat``), ``max_rows``
+    (20_000), ``log_every`` (50), ``trace`` (False: True stores ``w`` and ``c`` at every logged step as
+    ``trace_w`` (T, r) and ``trace_c`` (T,)). The hidden layer (and ``w``'s start) is drawn from ``shared_rng``
+    when given (``depth2 fit`` passes the stream ``shared_stream``, common to ``strong_net``,
+    ``strong_net_sigmoid``, ``strong_net_linear`` and ``rf_ridge``), else from ``rng``. ``info``: the convergence
+    record, ``curve_step``/``curve_loss`` (training MSE), ``L_hat``, ``step``, ``train_loss``, ``restarts``,
+    ``active_fraction`` (rows with ``0 < w . xt < 1`` at the end), ``features_id``, ``total_params``.
     """
-    return _fit_strong("strong_net", "clip01", X, y, rng, width, params)
+    return _fit_strong("strong_net", "clip01", X, y, rng, width, params, shared_rng)
+
+
+@register("strong_net_gd")
+@_shared
+def fit_strong_net_gd(X, y=None, *, rng: np.random.Generator, width: int = 1,
+                      shared_rng: np.random.Generator | None = None, **params) -> Fit:
+    """``strong_net`` with the paper's solver: fixed-step GD at ``step_scale / L_hat`` (``solver`` is "gd")."""
+    return _fit_strong("strong_net_gd", "clip01", X, y, rng, width, {**params, "solver": "gd"}, shared_rng)
 
 
 @register("strong_net_sigmoid")
-def fit_strong_net_sigmoid(X, y=None, *, rng: np.random.Generator, width: int = 1, **params) -> Fit:
+@_shared
+def fit_strong_net_sigmoid(X, y=None, *, rng: np.random.Generator, width: int = 1,
+                           shared_rng: np.random.Generator | None = None, **params) -> Fit:
     """As ``strong_net`` with a sigmoid output unit; step ``step_scale / (L_hat / 16)`` (module docstring)."""
-    return _fit_strong("strong_net_sigmoid", "sigmoid", X, y, rng, width, params)
+    return _fit_strong("strong_net_sigmoid", "sigmoid", X, y, rng, width, params, shared_rng)
 
 
 @register("strong_net_linear")
-def fit_strong_net_linear(X, y=None, *, rng: np.random.Generator, width: int = 1, **params) -> Fit:
-    """As ``strong_net`` with a linear output plus bias ``c``, both trained by GD (closed form: ``rf_ridge``)."""
-    return _fit_strong("strong_net_linear", "linear", X, y, rng, width, params)
+@_shared
+def fit_strong_net_linear(X, y=None, *, rng: np.random.Generator, width: int = 1,
+                          shared_rng: np.random.Generator | None = None, **params) -> Fit:
+    """As ``strong_net`` with a linear output plus bias ``c``, both trained (closed form: ``rf_ridge``)."""
+    return _fit_strong("strong_net_linear", "linear", X, y, rng, width, params, shared_rng)
+
+
+def _ridge_path(Xt: np.ndarray, y: np.ndarray, lams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Ridge readouts with bias for every penalty in ``lams``: ``(W (r, k), c (k,), mean_var)``; one
+    eigendecomposition of the centred Gram matrix serves all penalties."""
+    n, r = Xt.shape
+    mu, ybar = Xt.mean(axis=0), float(y.mean())
+    Xc = Xt - mu
+    G = Xc.T @ Xc / n
+    rhs = Xc.T @ (y - ybar) / n
+    evals, V = linalg.eigh(G)
+    evals = np.maximum(evals, 0.0)
+    proj = V.T @ rhs
+    W = np.empty((r, len(lams)))
+    for j, lam in enumerate(lams):
+        den = evals + lam
+        inv = np.divide(1.0, den, out=np.zeros_like(den), where=den > 1e-12 * max(evals[-1], 1e-300))
+        W[:, j] = V @ (proj * inv)  # lam = 0 on a singular G: the minimum-norm least-squares solution
+    return W, ybar - mu @ W, float(np.trace(G)) / r
 
 
 @register("rf_ridge")
-def fit_rf_ridge(X, y=None, *, rng: np.random.Generator, width: int = 1, **params) -> Fit:
+@_shared
+def fit_rf_ridge(X, y=None, *, rng: np.random.Generator, width: int = 1,
+                 shared_rng: np.random.Generator | None = None, **params) -> Fit:
     """Frozen Assumption-7 erf features (the ``strong_net`` draw) with a closed-form ridge readout plus bias.
 
-    Minimizes ``(1/n) |Xt w + c - y|^2 + lam |w|^2`` with ``lam = ridge * mean_j Var(xt_j)`` (``ridge`` default
-    1e-6; 0 gives least squares, minimum-norm if singular). ``info``: ``ridge_abs``, ``mean_feature_var``,
-    ``train_loss``.
+    Minimizes ``(1/n) |Xt w + c - y|^2 + lam |w|^2`` with ``lam = ridge * mean_j Var(xt_j)``. ``ridge`` None
+    (default) tunes it: each of ``ridges`` is fitted on the first ``1 - validation`` of the rows and scored on the
+    rest; the best is refitted on all rows. A number fixes it (0: least squares, minimum-norm if singular).
+    ``info``: ``ridge`` (chosen), ``ridge_abs``, ``mean_feature_var``, ``val_mse`` (per candidate),
+    ``train_loss``, ``features_id``.
     """
     name = "rf_ridge"
     p = check_params(name, params, RF_RIDGE_DEFAULTS)
     r = _int_param(name, "width", width, 1)
-    ridge = _float_param(name, "ridge", p["ridge"], allow_zero=True)
+    ridge = None if p["ridge"] is None else _float_param(name, "ridge", p["ridge"], allow_zero=True)
+    grid = [_float_param(name, "ridges", v, allow_zero=True) for v in np.atleast_1d(p["ridges"]).tolist()]
+    frac = _float_param(name, "validation", p["validation"])
+    if frac >= 1 or not grid:
+        raise ValueError(f"{name}: parameter 'validation' must lie in (0, 1) and 'ridges' be non-empty")
     Xm, ym = _rows(X, y, _int_param(name, "max_rows", p["max_rows"], 1))
     n = Xm.shape[0]
-    U, b, _ = draw_hidden(rng, Xm.shape[1], r)
+    U, b, _ = draw_hidden(rng if shared_rng is None else shared_rng, Xm.shape[1], r)
     Xt = erf_features(Xm, U, b)
-    mu, ybar = Xt.mean(axis=0), float(ym.mean())
-    Xt -= mu
-    G = Xt.T @ Xt / n
-    rhs = Xt.T @ (ym - ybar) / n
-    mean_var = float(np.trace(G)) / r
-    lam = ridge * mean_var
-    try:
-        w = linalg.solve(G + lam * np.eye(r), rhs, assume_a="pos")
-    except (linalg.LinAlgError, ValueError):
-        w = linalg.lstsq(Xt, ym - ybar)[0]
-    c = ybar - float(mu @ w)
-    res = Xt @ w - (ym - ybar)
-    info = {"ridge_abs": lam, "mean_feature_var": mean_var, "train_loss": float(res @ res) / n, "rows": n,
-            "width": r, "trainable_params": r + 1}
+    info: dict = {}
+    if ridge is None:
+        m = n - max(1, int(round(frac * n)))
+        mean_var = float(np.mean(np.var(Xt[:m], axis=0)))
+        W, C, _ = _ridge_path(Xt[:m], ym[:m], [g * mean_var for g in grid])
+        val = np.mean((Xt[m:] @ W + C - ym[m:, None]) ** 2, axis=0)
+        ridge = grid[int(np.argmin(val))]
+        info["val_mse"] = [float(v) for v in val]
+    W, C, mean_var = _ridge_path(Xt, ym, [ridge * float(np.mean(np.var(Xt, axis=0)))])
+    w, c = W[:, 0], float(C[0])
+    res = Xt @ w + c - ym
+    info.update({"ridge": ridge, "ridge_abs": ridge * mean_var, "mean_feature_var": mean_var,
+                 "train_loss": float(res @ res) / n, "rows": n, "width": r, "trainable_params": r + 1,
+                 "total_params": (Xm.shape[1] + 2) * r + 1, "features_id": features_id(U, b)})
     params_out = {"U": U, "b": b, "w": w, "c": np.array(c), "out": np.array(float(ERF_NET_OUT["linear"]))}
     return Fit("erf_net", params_out, info=info)
 
@@ -416,11 +589,14 @@ def fit_weak_net(X, y=None, *, rng: np.random.Generator, width: int = 1, **param
 
     Params: ``match_strong`` (False; True reads ``width`` as a strong net's width and trains the weak width
     with the same number of trainable parameters, :func:`weak_width_for`), ``act`` ("tanh" | "sigmoid" |
-    "relu"), ``optimizer`` ("gd" | "gd_ls" | "adam"), ``lr`` (None: ``1 / L0`` for GD and the first trial step
-    of ``gd_ls``, 1e-3 for Adam), ``steps`` (2000), ``max_rows`` (20_000), ``log_every`` (50), ``power_iters``
+    "relu"), ``optimizer`` ("adam" | "gd" | "gd_ls"), ``lr`` (None: ``1 / L0`` for GD and the first trial step
+    of ``gd_ls``, 1e-3 for Adam), ``steps`` (5000, the budget), ``tol`` (1e-4) and ``check_every`` (100): stop once
+    the best training loss fell by a relative ``tol`` or less over ``check_every`` steps, ``validation`` (0.2: the
+    last rows held out; 0 trains on all) and ``patience`` (5 checks without a validation improvement stop the run;
+    the validation-best checked iterate is returned), ``max_rows`` (20_000), ``log_every`` (50), ``power_iters``
     (100), ``armijo`` (0.5, the sufficient-decrease constant ``c`` of ``gd_ls``), ``trace`` (False: True stores
     the parameters at every logged step as ``trace_U`` (T, d, r), ``trace_b`` (T, r), ``trace_w`` (T, r),
-    ``trace_b0`` (T,), NaN after a divergence, so that test error can be measured along the path).
+    ``trace_b0`` (T,), NaN-padded past the logged iterates, so that test error can be measured along the path).
 
     ``gd_ls`` is gradient descent with a backtracking (Armijo) line search: each step tries ``1.5`` times the
     previous accepted step and halves it until ``F(theta - eta g) <= F(theta) - c eta |g|^2``. Summing that
@@ -433,7 +609,9 @@ def fit_weak_net(X, y=None, *, rng: np.random.Generator, width: int = 1, **param
 
     ``info``: ``curve_step``/``curve_loss``/``curve_distance`` (``|theta_t - theta_0|``)/``curve_eta_sum``
     (``sum_{s < t} eta_s``, GD variants), ``F0``, ``armijo``, ``lr``, ``L0`` (GD default only), ``diverged``,
-    ``steps_done`` (the returned iterate), ``backtracks`` (``gd_ls``: rejected trial steps), ``train_loss``.
+    ``steps_done`` (the returned iterate), ``backtracks`` (``gd_ls``: rejected trial steps), ``train_loss``, the
+    convergence record (:func:`depth2.learners.base.convergence`), ``best_step`` and ``val_loss`` (with a
+    validation split), ``stopped_by_validation``, ``trainable_params``/``total_params``.
     """
     name = "weak_net"
     p = check_params(name, params, WEAK_DEFAULTS)
@@ -452,7 +630,17 @@ def fit_weak_net(X, y=None, *, rng: np.random.Generator, width: int = 1, **param
     if not isinstance(trace, bool):
         raise ValueError(f"{name}: parameter 'trace' must be true or false, got {trace!r}")
     lr = None if p["lr"] is None else _float_param(name, "lr", p["lr"])
+    tol = _float_param(name, "tol", p["tol"], allow_zero=True)
+    check_every = _int_param(name, "check_every", p["check_every"], 1)
+    patience = _int_param(name, "patience", p["patience"], 1)
+    frac = _float_param(name, "validation", p["validation"], allow_zero=True)
+    if frac >= 1:
+        raise ValueError(f"{name}: parameter 'validation' must lie in [0, 1), got {frac!r}")
     Xm, ym = _rows(X, y, _int_param(name, "max_rows", p["max_rows"], 1))
+    Xv = yv = None
+    if frac > 0:  # the last rows are held out to choose the iterate (rows are i.i.d.)
+        m = Xm.shape[0] - max(1, int(round(frac * Xm.shape[0])))
+        Xm, ym, Xv, yv = Xm[:m], ym[:m], Xm[m:], ym[m:]
     d = Xm.shape[1]
     theta = [np.sqrt(2.0 / (d + r)) * rng.standard_normal((d, r)), np.zeros(r),
              np.sqrt(2.0 / (r + 1)) * rng.standard_normal(r), np.array(0.0)]
@@ -467,10 +655,16 @@ def fit_weak_net(X, y=None, *, rng: np.random.Generator, width: int = 1, **param
     prev, prev_loss = theta0, np.nan
     m1 = [np.zeros_like(t) for t in theta]
     m2 = [np.zeros_like(t) for t in theta]
-    (beta1, beta2), curve_step, curve_loss, curve_dist, curve_eta = ADAM_BETAS, [], [], [], []
-    logged = sorted(set(range(0, steps + 1, log_every)) | {steps})
-    snaps: list[list[np.ndarray]] = []
+    (beta1, beta2), log = ADAM_BETAS, {"step": [], "loss": [], "dist": [], "eta": [], "snap": []}
     diverged, t, eta_sum, eta, backtracks = False, 0, 0.0, lr, 0
+    best = best_prev = np.inf
+    chosen: dict | None = None  # the iterate chosen on validation, with its logged values
+    best_val, since, rel, stopped, by_val = np.inf, 0, None, False, False
+
+    def record(step, th, loss_, esum):
+        return {"step": step, "loss": loss_, "dist": _distance(th, theta0),
+                "eta": esum if opt != "adam" else float("nan"), "snap": [a.copy() for a in th] if trace else None}
+
     with np.errstate(over="ignore", invalid="ignore"):
         loss, grads = one_layer_loss_grad(Xm, ym, theta, act)
         F0 = loss
@@ -478,14 +672,27 @@ def fit_weak_net(X, y=None, *, rng: np.random.Generator, width: int = 1, **param
             if not np.isfinite(loss):
                 diverged, theta, loss, t = True, prev, prev_loss, t - 1
                 break
-            if t % log_every == 0 or t == steps:
-                curve_step.append(t)
-                curve_loss.append(loss)
-                curve_dist.append(_distance(theta, theta0))
-                curve_eta.append(eta_sum if opt != "adam" else float("nan"))
-                if trace:
-                    snaps.append([a.copy() for a in theta])
-            if t == steps:
+            best = min(best, loss)
+            if t == 0:
+                best_prev = best
+            if t % check_every == 0 or t == steps:
+                if t > 0:
+                    rel = (best_prev - best) / max(abs(best_prev), 1e-300)
+                    best_prev = best
+                    stopped = rel <= tol
+                if Xv is not None:
+                    vloss = _one_layer_forward(Xv, yv, theta, act)[0]
+                    if vloss < best_val:
+                        best_val, since, chosen = vloss, 0, record(t, theta, loss, eta_sum)
+                        chosen["theta"] = [a.copy() for a in theta]
+                    else:
+                        since += 1
+                        by_val = since >= patience
+                        stopped = stopped or by_val
+            if t % log_every == 0 or t == steps or stopped:
+                for key, v in record(t, theta, loss, eta_sum).items():
+                    log[key].append(v)
+            if t == steps or stopped:
                 break
             prev, prev_loss = theta, loss
             if opt == "gd":
@@ -507,22 +714,34 @@ def fit_weak_net(X, y=None, *, rng: np.random.Generator, width: int = 1, **param
                     v += (1 - beta2) * g * g
                     a -= lr * (m / (1 - beta1**k)) / (np.sqrt(v / (1 - beta2**k)) + ADAM_EPS)
             loss, grads = one_layer_loss_grad(Xm, ym, theta, act)
+    if diverged and (not log["step"] or log["step"][-1] != t):
+        for key, v in record(t, theta, loss, eta_sum).items():
+            log[key].append(v)
+    with np.errstate(over="ignore", invalid="ignore"):
+        gnorm = float(np.sqrt(sum(float(np.sum(g * g)) for g in grads)))
+    conv = convergence(steps=max(t, 0), max_steps=max(steps, 1), rel_decrease=rel, tol=tol, grad_norm=gnorm,
+                       stopped_by_test=bool(stopped) and not diverged)
+    steps_done = t
+    if chosen is not None:  # return the iterate chosen on validation; the logged path ends there
+        keep = [i for i, s_ in enumerate(log["step"]) if s_ < chosen["step"]]
+        for key in log:
+            log[key] = [log[key][i] for i in keep] + [chosen[key]]
+        theta, loss, steps_done = chosen["theta"], chosen["loss"], chosen["step"]
+        info.update({"best_step": int(chosen["step"]), "val_loss": float(best_val)})
     U, b, w, b0 = theta
-    info.update({"curve_step": curve_step, "curve_loss": curve_loss, "curve_distance": curve_dist,
-                 "curve_eta_sum": curve_eta, "F0": float(F0), "armijo": armijo, "lr": lr, "diverged": diverged,
-                 "steps_done": t, "train_loss": float(loss), "optimizer": opt, "act": act, "rows": int(Xm.shape[0]),
-                 "width": r, "trainable_params": (d + 2) * r + 1})
+    info.update({"curve_step": log["step"], "curve_loss": log["loss"], "curve_distance": log["dist"],
+                 "curve_eta_sum": log["eta"], "F0": float(F0), "armijo": armijo, "lr": lr, "diverged": diverged,
+                 "steps_done": int(steps_done), "train_loss": float(loss), "optimizer": opt, "act": act,
+                 "rows": int(Xm.shape[0]), "val_rows": 0 if Xv is None else int(Xv.shape[0]), "width": r,
+                 "trainable_params": (d + 2) * r + 1, "total_params": (d + 2) * r + 1,
+                 "stopped_by_validation": bool(by_val), "tol": tol, "check_every": check_every, **conv})
     if opt == "gd_ls":
         info["backtracks"] = backtracks
     params_out = {"U": U, "b": b, "w": w, "b0": np.array(float(b0)), "act": np.array(float(ONE_LAYER_ACT[act]))}
     if trace:
-        T = len(logged)
-        shapes = {"trace_U": (d, r), "trace_b": (r,), "trace_w": (r,), "trace_b0": ()}
-        for j, (key, shape) in enumerate(shapes.items()):
-            arr = np.full((T, *shape), np.nan)
-            for i, snap in enumerate(snaps):
-                arr[i] = snap[j]
-            params_out[key] = arr
+        snaps, length = log["snap"], _trace_length(steps, log_every)
+        for j, key in enumerate(("trace_U", "trace_b", "trace_w", "trace_b0")):
+            params_out[key] = _pad_trace(np.array([snap[j] for snap in snaps]), length)
     return Fit("one_layer", params_out, info=info)
 
 

@@ -38,49 +38,68 @@ def _rel_axes(ax) -> None:
 
 
 def strong_vs_width(tables: Mapping[str, pd.DataFrame], fig) -> None:
-    df = tables["strong_vs_width"]
-    final = final_rows(df)
+    full = tables["strong_vs_width"]
+    df = full[full["learner"] == "strong_net"]
+    gd_all = full[full["learner"] == "strong_net_gd"]
+    final, gd_final = final_rows(df), final_rows(gd_all)
     d0 = int(final.groupby("d")["width"].nunique().idxmax())  # the d run at every width
     ax1, ax2, ax3 = fig.subplots(1, 3)
     for law, g in final[final["d"] == d0].groupby("law", sort=True):
         s = summarize(g, ["width"], "rel_mse")
         line_with_interval(ax1, s["width"], s["mean"], s["lo"], s["hi"], label=law, color=_law_color(law))
+    for law, g in gd_final[gd_final["d"] == d0].groupby("law", sort=True):
+        s = summarize(g, ["width"], "rel_mse")
+        per_r = int(g["max_steps"].max() / g["width"].max()) if "max_steps" in g else "?"
+        ax1.plot(s["width"], s["mean"], color=_law_color(law), ls="--", marker="x",
+                 label=f"{law}, paper's GD (budget {per_r} r steps)")
     _label_dims(ax1, final[final["d"] == d0]["width"])
     ax1.set_xlabel(f"width r (d = {d0}; only the output layer is trained)")
     _rel_axes(ax1)
-    ax1.set_title("against width", fontsize=9)
-    ax1.legend(fontsize=7)
-    at = df[(df["d"] == d0) & (df["width"] == df[df["d"] == d0]["width"].max())]
-    for law, g in at.groupby("law", sort=True):
-        s = summarize(g, ["step"], "rel_mse")
-        line_with_interval(ax2, s["step"], s["mean"], s["lo"], s["hi"], label=law, color=_law_color(law), marker="")
-    ax2.set_xlabel(f"GD step (d = {d0}, r = {int(at['width'].max()) if len(at) else 0})")
-    _rel_axes(ax2)
-    ax2.set_title("against GD steps", fontsize=9)
-    w_dims = final[final["d"] != d0]["width"]
-    if len(w_dims):
-        wd = int(w_dims.iloc[0])
-        at = final[final["width"] == wd]
+    ax1.set_title("against width (solid: accelerated, to convergence)", fontsize=8)
+    ax1.legend(fontsize=6)
+    top = df[df["d"] == d0]["width"].max() if len(df) else 0
+    for src, ls in ((df, "-"), (gd_all, "--")):
+        at = src[(src["d"] == d0) & (src["width"] == top)]
         for law, g in at.groupby("law", sort=True):
+            s = summarize(g, ["step"], "rel_mse")
+            ax2.plot(s["step"], s["mean"], color=_law_color(law), ls=ls, lw=1.2,
+                     label=f"{law}, {'accelerated' if ls == '-' else 'GD'}")
+    ax2.set_xlabel(f"step (d = {d0}, r = {int(top)}; each run ends at its validation-chosen iterate)")
+    _rel_axes(ax2)
+    ax2.set_ylim(top=min(ax2.get_ylim()[1], 1.6))  # the first iterates (w ~ N(0, I/r^2)) sit far above 1
+    ax2.set_title("against steps", fontsize=9)
+    ax2.legend(fontsize=6)
+    widest = final[final["width"] == final.groupby(["law", "d"])["width"].transform("max")]
+    if widest["d"].nunique() > 1:
+        for law, g in widest.groupby("law", sort=True):
             s = summarize(g, ["d"], "rel_mse")
             line_with_interval(ax3, s["d"], s["mean"], s["lo"], s["hi"], label=law, color=_law_color(law))
-        _label_dims(ax3, at["d"])
-        ax3.set_xlabel(f"input dimension d (r = {wd})")
+        _label_dims(ax3, widest["d"])
+        pairs = ", ".join(f"d={int(d)}: r={int(w)}" for d, w in widest.groupby("d")["width"].max().items())
+        ax3.set_xlabel(f"input dimension d (largest width: {pairs})", fontsize=7)
     _rel_axes(ax3)
-    ax3.set_title("against d", fontsize=9)
+    ax3.set_title("against d, width growing with d", fontsize=9)
 
 
 def weak_vs_strong(tables: Mapping[str, pd.DataFrame], fig) -> None:
     df = final_rows(tables["weak_vs_strong"])
     ax = fig.subplots(1, 1)
-    for k, (ln, g) in enumerate(df.groupby("learner", sort=True)):
-        s = summarize(g, ["d"], "rel_mse")
-        line_with_interval(ax, s["d"], s["mean"], s["lo"], s["hi"], label=LABEL.get(ln, ln), color=f"C{k}")
-    ax.set_xscale("log")
-    ax.set_xticks(sorted(set(df["d"])), [str(v) for v in sorted(set(df["d"]))])
-    ax.xaxis.set_minor_formatter(NullFormatter())  # only the d values run are labelled
-    ax.set_xlabel("input dimension d (equal trainable parameters)")
-    _rel_axes(ax)
+    order = [ln for ln in ("strong_net", "rf_ridge", "weak_net", "weak_net_sigmoid", "weak_net_relu")
+             if ln in set(df["learner"])]
+    dims = sorted(set(df["d"]))
+    step = 0.8 / max(len(dims), 1)
+    for k, d in enumerate(dims):
+        for j, ln in enumerate(order):
+            g = df[(df["d"] == d) & (df["learner"] == ln)]
+            x = j + (k - (len(dims) - 1) / 2) * step
+            ax.scatter(np.full(len(g), x), g["rel_mse"], s=14, color=f"C{k}", label=f"d = {d}" if j == 0 else None)
+            ax.plot([x - step / 3, x + step / 3], [g["rel_mse"].mean()] * 2, color=f"C{k}", lw=2)
+    params = df.groupby("learner")["trainable_params"].max() if "trainable_params" in df else {}
+    ax.set_xticks(range(len(order)), [f"{LABEL.get(ln, ln)}\n{int(params.get(ln, 0))} trained"
+                                      for ln in order], fontsize=6)
+    ax.axhline(1.0, color="k", lw=0.8, ls=":", label="trivial predictor")
+    ax.set_ylabel("test MSE / trivial MSE\n(dots: seeds; bar: mean)")
+    ax.set_ylim(bottom=0)
     ax.legend(fontsize=7)
 
 

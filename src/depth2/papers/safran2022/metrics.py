@@ -37,13 +37,15 @@ def _path_predictions(fit: Fit, X: np.ndarray) -> np.ndarray:
     """Predictions (n, T) of the model at each of its T logged steps."""
     p = fit.params
     if "trace_U" in p:  # weak net: the whole parameter vector moves
-        T = p["trace_U"].shape[0]
+        T = min(p["trace_U"].shape[0], len(fit.info["curve_step"]))
         out = np.full((X.shape[0], T), np.nan)
         for t in range(T):
             if np.isfinite(p["trace_b0"][t]):
                 snap = {**p, "U": p["trace_U"][t], "b": p["trace_b"][t], "w": p["trace_w"][t], "b0": p["trace_b0"][t]}
                 out[:, t] = forward(fit.model, snap, X)
         return out
+    T = len(fit.info["curve_step"])  # traces are NaN-padded past the logged iterates
+    p = {**p, "trace_w": p["trace_w"][:T], "trace_c": p["trace_c"][:T]}
     if np.any(p["trace_c"] != 0):  # an output bias moves too: one forward pass per step
         return np.stack([forward(fit.model, {**p, "w": w, "c": c}, X) for w, c in zip(p["trace_w"], p["trace_c"],
                                                                                       strict=True)], axis=1)
@@ -75,7 +77,11 @@ def evaluate(dataset: Any, fits: Sequence[Fit], bounds: Mapping[str, Any]) -> pd
         info = fit.info
         base = {**dataset.labels, "n": spec.n, "replicate": r, "trivial": triv,
                 "fit_width": int(info.get("width", len(np.atleast_1d(fit.params.get("w", [0]))))),
-                "diverged": bool(info.get("diverged", False))}
+                "diverged": bool(info.get("diverged", False)),
+                "train_rows": int(info.get("rows", spec.n)), "trainable_params": int(info.get("trainable_params", 0)),
+                "total_params": int(info.get("total_params", 0)),
+                "active_fraction": float(info.get("active_fraction", np.nan)),
+                "features_id": str(info.get("features_id", ""))}
         if "trace_w" in fit.params:
             pred = _path_predictions(fit, Xt)
             mse = np.mean((pred - yt[:, None]) ** 2, axis=0)
