@@ -4,6 +4,7 @@ regime column (a run out of regime is inconclusive, never not supported), seeds,
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,7 @@ from depth2.claims import (
     every_point,
     log_mean_interval,
     mean_interval,
+    minute_summary,
     paired_log_ratio_interval,
     to_markdown,
 )
@@ -84,6 +86,24 @@ def test_out_of_regime_is_inconclusive_never_not_supported():
     assert {"regime", "seeds", "kind"} <= set(table.columns)
     md = to_markdown(table, {"x": {"seed": 7, "design_commit": "abc1234"}})
     assert "| x | 7 | abc1234 |" in md and "out: n Phi(b)" in md
+
+
+def test_minute_summary_separates_findings_from_limits_of_the_run():
+    tables = {"e": pd.DataFrame({"point": ["a", "b"], "replicate": [0, 0], "v": [1, 2]})}
+    short = Regime("n Phi(b) >= 1000", lambda t, b: ["n Phi(b) = 95 < 1000"])
+    inside = Regime("always", lambda t, b: [])
+    claims = [replace(_claim(inside, SUPPORTED), id="x.ok"), replace(_claim(inside, NOT_SUPPORTED), id="x.fails"),
+              replace(_claim(short, NOT_SUPPORTED), id="x.short"), replace(_claim(inside, INCONCLUSIVE), id="x.wide"),
+              replace(_claim(inside, SUPPORTED), id="x.check", sanity=True)]
+    lines = minute_summary(claims_table(claims, {"x": tables}, {"x": {}}), {"x": {"seed": 7}})
+    text = "\n".join(lines)
+    assert "**x** (confirmatory seed 7; 1 of 4 tested claims' runs are out of their regime)" in text
+    assert "- supported (1): `ok`" in text
+    assert "`fails`: in its regime, so a finding at these sizes about the paper's statement" in text
+    assert "`short`: out of its regime, so a limit of this run and not evidence (n Phi(b) = 95 < 1000)" in text
+    assert "`wide`: in its regime but undecided" in text
+    assert "sanity checks, not counted as evidence: `check` (supported)" in text
+    assert "`check`" not in lines[lines.index("- supported (1): `ok`")]
 
 
 def test_convergence_record_and_its_regime_check():

@@ -343,6 +343,45 @@ def _shorten(text: Any, limit: int = 240) -> str:
     return t if len(t) <= limit else t[: limit - 3].rstrip() + "..."
 
 
+def _why_not(r: Mapping[str, Any]) -> str:
+    """What a row that is not supported means, read off its regime cell, verdict and reconstruction flag."""
+    detail = r["reason"] if isinstance(r["reason"], str) and r["reason"] else r["observed"]
+    if str(r["regime"]).startswith("out"):
+        return f"out of its regime, so a limit of this run and not evidence ({_shorten(str(r['regime'])[4:], 160)})"
+    if r["verdict"] == INCONCLUSIVE:
+        return ("in its regime but undecided: a finite-size limit, the intervals do not resolve "
+                f"({_shorten(detail, 160)})")
+    about = "our reconstruction of the paper" if str(r["reconstruction"]) == "yes" else "the paper's statement"
+    return f"in its regime, so a finding at these sizes about {about} ({_shorten(detail, 200)})"
+
+
+def minute_summary(table: pd.DataFrame, provenance: Mapping[str, Mapping[str, Any]] | None = None) -> list[str]:
+    """The claims table in a minute: per paper, what is supported, what is not and what that means (a finding
+    in the claim's regime, or a limit of a run outside it), and the regime of its runs -> Markdown lines."""
+    provenance = provenance or {}
+    lines = ["## In a minute", ""]
+    for paper, g in table.groupby("paper", sort=False):
+        sanity = g["kind"].str.startswith("sanity")
+        tests = g[~sanity]
+        out = tests[tests["regime"].str.startswith("out")]
+        regime = ("every tested claim's run is in its regime" if out.empty else
+                  f"{len(out)} of {len(tests)} tested claims' runs are out of their regime")
+        seed = provenance.get(paper, {}).get("seed", "n/a")
+        lines += [f"**{paper}** (confirmatory seed {seed}; {regime})", ""]
+        ok = [str(i).split(".", 1)[-1] for i in tests.loc[tests["verdict"] == SUPPORTED, "id"]]
+        lines.append(f"- supported ({len(ok)}): " + (", ".join(f"`{i}`" for i in ok) if ok else "none"))
+        for _, r in tests[tests["verdict"] != SUPPORTED].iterrows():
+            short = str(r["id"]).split(".", 1)[-1]
+            lines.append(f"- {r['verdict']}: `{short}`: {_why_not(r)}".replace("|", "\\|"))
+        if sanity.any():
+            checks = ", ".join(f"`{str(i).split('.', 1)[-1]}` ({v})" for i, v in zip(g.loc[sanity, "id"],
+                                                                                     g.loc[sanity, "verdict"],
+                                                                                     strict=True))
+            lines.append(f"- sanity checks, not counted as evidence: {checks}")
+        lines.append("")
+    return lines
+
+
 def to_markdown(table: pd.DataFrame, provenance: Mapping[str, Mapping[str, Any]] | None = None) -> str:
     """The claims table as a Markdown document (pipes in cells escaped).
 
@@ -370,7 +409,7 @@ def to_markdown(table: pd.DataFrame, provenance: Mapping[str, Mapping[str, Any]]
         lines.append(f"| {paper} | {prov.get('seed', 'n/a')} | {prov.get('design_commit', 'n/a')} | "
                      f"{c.get(SUPPORTED, 0)} | {c.get(NOT_SUPPORTED, 0)} | {c.get(INCONCLUSIVE, 0)} | "
                      f"{int(tests['regime'].str.startswith('out').sum())} | {len(g) - len(tests)} |")
-    lines += ["", "## By paper", ""]
+    lines += ["", *minute_summary(table, provenance), "## By paper", ""]
     for paper, g in table.groupby("paper", sort=False):
         lines.append(f"**{paper}**")
         lines.append("")
