@@ -221,3 +221,64 @@ def test_experiments_label_alpha_and_active_rows():
     assert all(p.n * Phi(p.labels["b"]) >= 2999 for p in sweep)
     k = sorted(p.labels["n_phi"] for p in ex["sq_vs_n"].points)
     assert k[-1] >= 3 * k[0]
+
+
+# --- eq. (9) margin (a claim about the paper's proof; exact, no sampling) -----------------------------------
+
+
+def test_eq9_levels_and_margin_reproduce_the_printed_number():
+    assert C.eq9_level(0.9, 0.5, "algorithm1") == pytest.approx(0.995, abs=1e-12)
+    assert C.eq9_level(0.9, 0.5, "appendix_d4") == pytest.approx(1.805, abs=1e-12)
+    with pytest.raises(ValueError):
+        C.eq9_level(0.9, 0.5, "other")
+    # App. D.4's level: 1/2 - 1/4 + (1.805 - 1)^2 / 2 - (1 - 0.45)^2 = 0.25 + 0.3240125 - 0.3025, printed "+0.27"
+    assert C.eq9_margin(0.9, 0.5, "appendix_d4") == pytest.approx(0.2715125, abs=1e-9)
+    assert round(C.eq9_margin(0.9, 0.5, "appendix_d4"), 2) == 0.27
+    # Algorithm 1's level: 0.995 < 2 rho = 1, no tail term: 1/2 - 1/4 - 0.3025
+    assert C.eq9_margin(0.9, 0.5, "algorithm1") == pytest.approx(-0.0525, abs=1e-9)
+
+
+@pytest.mark.parametrize("lam", [0.5, 0.74, 0.8, 0.9, 0.95, 0.99])
+@pytest.mark.parametrize("rho", [0.05, 0.2, 0.45, 0.5, 0.7, 0.95])
+def test_eq9_consistent_margin_closed_form_and_sign(lam, rho):
+    """At Algorithm 1's level: -(1 - lam^2)((1 - rho lam)^2 + rho^2)/2 when tau >= 2 rho, less otherwise;
+    negative for every lam < 1."""
+    m = C.eq9_margin(lam, rho, "algorithm1")
+    closed = -(1 - lam**2) * ((1 - rho * lam) ** 2 + rho**2) / 2
+    if C.eq9_level(lam, rho, "algorithm1") >= 2 * rho:
+        assert m == pytest.approx(closed, abs=1e-12)
+    else:
+        assert m <= closed + 1e-12
+    assert m < 0
+
+
+def test_eq9_appendix_level_needs_a_warm_start():
+    # with App. D.4's level the margin is positive for some rho only beyond lam ~ 0.74 (the digest's warm start)
+    rhos = np.linspace(0.0, 1.0, 2001)
+    assert max(C.eq9_margin(0.73, r, "appendix_d4") for r in rhos) < 0
+    assert max(C.eq9_margin(0.75, r, "appendix_d4") for r in rhos) > 0
+
+
+def test_eq9_claim_at_thm7_is_not_supported_with_both_numbers():
+    c = _claim("eq9_margin")
+    assert c.reconstruction and "never exercise" in c.statement
+    ev = C.eq9_margin_claim({"bias_sweep": _sweep(bmin=-5.0)}, BOUNDS)
+    assert ev.verdict == NOT_SUPPORTED and ev.seeds == "exact (no sampling)"
+    assert "-0.0525 " in ev.observed and "+0.2715125" in ev.observed
+    assert "rho lam = 0.45 (violated)" in ev.observed and "at b = -5" in ev.observed
+    ev, cell = c.evaluate({"bias_sweep": _sweep()}, BOUNDS)
+    assert cell == "in" and ev.verdict == NOT_SUPPORTED
+    ev, cell = c.evaluate({}, BOUNDS)  # the sweep disabled: no data, like every claim of the paper
+    assert ev.verdict == INCONCLUSIVE
+
+
+def test_eq9_evidence_both_directions_and_zero(monkeypatch):
+    assert C.eq9_evidence(0.9, 0.5).verdict == NOT_SUPPORTED
+    assert C.eq9_evidence(0.99, 0.5).verdict == NOT_SUPPORTED
+    assert C.eq9_evidence(1.0, 0.5).verdict == INCONCLUSIVE  # lam = 1: margin exactly 0 (no signal to read)
+    # no (lam, rho) makes the consistent margin positive (see the closed form), so the supported direction is
+    # checked with the margin replaced by App. D.4's convention, positive at Thm 7's point
+    real = C.eq9_margin
+    monkeypatch.setattr(C, "eq9_margin", lambda lam, rho, convention="algorithm1": real(lam, rho, "appendix_d4"))
+    ev = C.eq9_margin_claim({"bias_sweep": _sweep()}, BOUNDS)
+    assert ev.verdict == SUPPORTED and ev.reason == ""
