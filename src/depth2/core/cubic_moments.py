@@ -72,7 +72,59 @@ def pair_features(X: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     return F
 
 
-class CubicMoments:
+class _T3Operator:
+    """What :class:`CubicMoments` and :class:`PopulationMoments` share: argument checks and the contractions that
+    are compositions of the others (``matrix`` from ``matrices``, ``flattening_apply`` from ``contract_pairs``
+    and ``matrices``). A subclass sets ``d`` and defines ``matrices`` and ``contract_pairs``."""
+
+    d: int
+
+    def _as_columns(self, U: np.ndarray, name: str) -> tuple[np.ndarray, bool]:
+        """``U`` as a (d, k) float array of columns, and whether a single (d,) vector was given."""
+        U = np.asarray(U, dtype=float)
+        one = U.ndim == 1
+        U2 = U[:, None] if one else U
+        if U2.ndim != 2 or U2.shape[0] != self.d:
+            raise ValueError(f"{name} must have shape (d,) or (d, k) with d = {self.d}, got {U.shape}")
+        return U2, one
+
+    def _as_matrices(self, V: np.ndarray) -> tuple[np.ndarray, bool]:
+        """``V`` as a (d, d, k) float stack of matrices, and whether a single (d, d) matrix was given."""
+        V = np.asarray(V, dtype=float)
+        one = V.ndim == 2
+        V3 = V[:, :, None] if one else V
+        if V3.ndim != 3 or V3.shape[:2] != (self.d, self.d):
+            raise ValueError(f"V must have shape (d, d) or (d, d, k) with d = {self.d}, got {V.shape}")
+        return V3, one
+
+    def matrices(self, G: np.ndarray) -> np.ndarray:
+        """``T3(., ., g_j)`` for each column of G (d, k) -> (k, d, d); defined by each subclass."""
+        raise NotImplementedError
+
+    def contract_pairs(self, V: np.ndarray) -> np.ndarray:
+        """``T3(V_j, .)`` for each matrix of V (d, d, k) -> (d, k); defined by each subclass."""
+        raise NotImplementedError
+
+    def matrix(self, g: np.ndarray) -> np.ndarray:
+        """``T3(., ., g)``: g (d,) -> (d, d), one column of :meth:`matrices`."""
+        g = np.asarray(g, dtype=float)
+        if g.shape != (self.d,):
+            raise ValueError(f"g must have shape ({self.d},), got {g.shape}")
+        return self.matrices(g[:, None])[0]
+
+    def flattening_apply(self, V: np.ndarray) -> np.ndarray:
+        """``M(V_j) = sum_c T3(., ., e_c) <T3(., ., e_c), V_j> = T3(., ., T3(V_j, .))``: (d, d, k) -> (d, d, k)
+        (or (d, d) -> (d, d)).
+
+        ``M = A A^T`` for the (d^2 x d) flattening ``A`` of T3 (see the module docstring); two contractions
+        (for :class:`CubicMoments` two passes over the rows, O(n d^2 k)).
+        """
+        V = np.asarray(V, dtype=float)
+        out = self.matrices(self.contract_pairs(V)).transpose(1, 2, 0)
+        return out[:, :, 0] if V.ndim == 2 else out
+
+
+class CubicMoments(_T3Operator):
     """The order-3 Hermite moment ``T3 = mean r He_3(x)`` of (X, y) as an implicit operator.
 
     Parameters
@@ -171,14 +223,6 @@ class CubicMoments:
                 yield Xs, rc[s : s + step], pair_features(Xs, buf)
 
     # ------------------------------------------------------------------ contractions
-    def _as_columns(self, U: np.ndarray, name: str) -> tuple[np.ndarray, bool]:
-        U = np.asarray(U, dtype=float)
-        one = U.ndim == 1
-        U2 = U[:, None] if one else U
-        if U2.ndim != 2 or U2.shape[0] != self.d:
-            raise ValueError(f"{name} must have shape (d,) or (d, k) with d = {self.d}, got {U.shape}")
-        return U2, one
-
     def vectors(self, U: np.ndarray) -> np.ndarray:
         """``T3(., u_j, u_j)`` for each column: U (d, k) -> (d, k) (or (d,) -> (d,)), O(n d k).
 
@@ -219,23 +263,12 @@ class CubicMoments:
             out[j] -= mg[j] * eye + np.outer(self.mu, g) + np.outer(g, self.mu)
         return out
 
-    def matrix(self, g: np.ndarray) -> np.ndarray:
-        """``T3(., ., g)``: g (d,) -> (d, d), O(n d^2)."""
-        g = np.asarray(g, dtype=float)
-        if g.shape != (self.d,):
-            raise ValueError(f"g must have shape ({self.d},), got {g.shape}")
-        return self.matrices(g[:, None])[0]
-
     def contract_pairs(self, V: np.ndarray) -> np.ndarray:
         """``c_j = T3(V_j, .)``, i.e. ``(c_j)_c = sum_ab T_abc (V_j)_ab``: V (d, d, k) -> (d, k) (or (d, d) -> (d,)).
 
         O(n d^2 k): ``x^T V_j x`` for every row and j is one GEMM against the packed pair features.
         """
-        V = np.asarray(V, dtype=float)
-        one = V.ndim == 2
-        V3 = V[:, :, None] if one else V
-        if V3.ndim != 3 or V3.shape[:2] != (self.d, self.d):
-            raise ValueError(f"V must have shape (d, d) or (d, d, k) with d = {self.d}, got {V.shape}")
+        V3, one = self._as_matrices(V)
         P = sym_pack(V3)
         tr = np.einsum("aak->k", V3)
         acc = np.zeros((self.d, V3.shape[2]))
@@ -244,17 +277,6 @@ class CubicMoments:
             acc += Xs.T @ (rs[:, None] * q)
         out = acc / self.n - np.einsum("abk,b->ak", V3 + V3.transpose(1, 0, 2), self.mu)
         return out[:, 0] if one else out
-
-    def flattening_apply(self, V: np.ndarray) -> np.ndarray:
-        """``M(V_j) = sum_c T3(., ., e_c) <T3(., ., e_c), V_j> = T3(., ., T3(V_j, .))``: (d, d, k) -> (d, d, k)
-        (or (d, d) -> (d, d)).
-
-        ``M = A A^T`` for the (d^2 x d) flattening ``A`` of T3 (see the module docstring); two passes,
-        O(n d^2 k).
-        """
-        V = np.asarray(V, dtype=float)
-        out = self.matrices(self.contract_pairs(V)).transpose(1, 2, 0)
-        return out[:, :, 0] if V.ndim == 2 else out
 
     def dense(self) -> np.ndarray:
         """The full (d, d, d) array of T3 — for tests on small d only.
@@ -276,7 +298,7 @@ class CubicMoments:
                      + np.einsum("c,ab->abc", mu, eye))
 
 
-class PopulationMoments:
+class PopulationMoments(_T3Operator):
     """The population order-3 Hermite moment of a planted network, as the same operator as
     :class:`CubicMoments` (n = infinity), in O(d r k) per contraction and never as a d^3 array.
 
@@ -322,14 +344,6 @@ class PopulationMoments:
         self.s0, self.mu = 0.0, np.zeros(self.d)
         self.samples = None
 
-    def _as_columns(self, U: np.ndarray, name: str) -> tuple[np.ndarray, bool]:
-        U = np.asarray(U, dtype=float)
-        one = U.ndim == 1
-        U2 = U[:, None] if one else U
-        if U2.ndim != 2 or U2.shape[0] != self.d:
-            raise ValueError(f"{name} must have shape (d,) or (d, k) with d = {self.d}, got {U.shape}")
-        return U2, one
-
     def vectors(self, U: np.ndarray) -> np.ndarray:
         """``T3(., u_j, u_j)`` per column, O(d r k)."""
         U2, one = self._as_columns(U, "U")
@@ -353,28 +367,13 @@ class PopulationMoments:
         C = self.lam[:, None] * (self.W.T @ G2)  # (r, k)
         return np.einsum("ai,ik,bi->kab", self.W, C, self.W, optimize=True)
 
-    def matrix(self, g: np.ndarray) -> np.ndarray:
-        g = np.asarray(g, dtype=float)
-        if g.shape != (self.d,):
-            raise ValueError(f"g must have shape ({self.d},), got {g.shape}")
-        return self.matrices(g[:, None])[0]
-
     def contract_pairs(self, V: np.ndarray) -> np.ndarray:
         """``sum_ab T_abc (V_j)_ab`` per matrix: (d, d, k) -> (d, k), O(d^2 r k)."""
-        V = np.asarray(V, dtype=float)
-        one = V.ndim == 2
-        V3 = V[:, :, None] if one else V
-        if V3.ndim != 3 or V3.shape[:2] != (self.d, self.d):
-            raise ValueError(f"V must have shape (d, d) or (d, d, k) with d = {self.d}, got {V.shape}")
+        V3, one = self._as_matrices(V)
         self.passes += 1
         q = np.einsum("ai,abk,bi->ik", self.W, V3, self.W, optimize=True)  # w_i^T V_j w_i
         out = self.W @ (self.lam[:, None] * q)
         return out[:, 0] if one else out
-
-    def flattening_apply(self, V: np.ndarray) -> np.ndarray:
-        V = np.asarray(V, dtype=float)
-        out = self.matrices(self.contract_pairs(V)).transpose(1, 2, 0)
-        return out[:, :, 0] if V.ndim == 2 else out
 
     def covariance(self, V: np.ndarray, feature_hermite: np.ndarray) -> tuple[np.ndarray, np.ndarray, float, float]:
         """Exact second moments of the features ``q(<v_j, x>)`` for unit columns V (d, m), ``q = sum_k f_k He_k``

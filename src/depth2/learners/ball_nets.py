@@ -75,7 +75,7 @@ from scipy.sparse.linalg import LinearOperator, eigsh
 
 from depth2.core.data import as_samples
 from depth2.core.models import ERF_NET_OUT, ONE_LAYER_ACT
-from depth2.learners.base import Fit, check_params, convergence, register
+from depth2.learners.base import Fit, check_params, convergence, register, relative_decrease
 
 STRONG_DEFAULTS = {"solver": "nesterov", "steps": 5000, "steps_per_width": 0, "tol": 1e-4, "check_every": 100,
                    "validation": 0.2, "patience": 5, "step_scale": 1.0, "max_rows": 20_000, "log_every": 50,
@@ -225,6 +225,46 @@ def readout_loss_grad(Xt: np.ndarray, y: np.ndarray, w: np.ndarray, c: float, ou
     return sse / n, g, gc / n
 
 
+class _StopRule:
+    """The stopping tests of the readout solver and of the weak net (one rule, so that both families stop alike).
+
+    Every ``check_every`` steps and at the budget's last step ``max_steps``: (i) optimization: the best training
+    loss fell by a relative ``tol`` or less since the previous check; (ii) validation (when rows are held out):
+    the validation loss has not improved on its best for ``patience`` checks. Either sets ``stopped``, the second
+    also ``by_val``; ``rel`` is the last relative decrease (None before the second check) for the convergence
+    record and ``best_val`` the best validation loss."""
+
+    def __init__(self, tol: float, patience: int, check_every: int, max_steps: int) -> None:
+        self.tol, self.patience, self.check_every, self.max_steps = tol, patience, check_every, max_steps
+        self.best = self.best_prev = np.inf
+        self.best_val, self.since = np.inf, 0
+        self.rel: float | None = None
+        self.stopped = self.by_val = False
+
+    def train(self, t: int, loss: float) -> bool:
+        """Record step ``t``'s training loss and, on a check step, run test (i); True on a check step (where the
+        caller runs :meth:`validate` when it holds out rows)."""
+        self.best = min(self.best, loss)
+        if t == 0:
+            self.best_prev = self.best
+        check = t % self.check_every == 0 or t == self.max_steps
+        if check and t > 0:
+            self.rel = relative_decrease(self.best_prev, self.best)
+            self.best_prev = self.best
+            self.stopped = self.rel <= self.tol
+        return check
+
+    def validate(self, vloss: float) -> bool:
+        """Test (ii) with this check's validation loss; True when it is a new best (the caller keeps the iterate)."""
+        if vloss < self.best_val:
+            self.best_val, self.since = vloss, 0
+            return True
+        self.since += 1
+        self.by_val = self.since >= self.patience
+        self.stopped = self.stopped or self.by_val
+        return False
+
+
 def _readout_solve(Xt, y, theta, out, *, eta, solver, max_steps, tol, check_every, patience, log_every, train_c,
                    val=None, snaps=None):
     """Minimize the readout loss over ``theta`` (``w``, or ``[w, c]`` when ``train_c``) from ``theta``.
@@ -248,36 +288,23 @@ def _readout_solve(Xt, y, theta, out, *, eta, solver, max_steps, tol, check_ever
     x_prev = theta.copy()
     point = theta.copy()
     k, restarts = 0, 0
-    best = best_prev = np.inf
-    best_val, best_val_step, best_val_point, best_val_loss, since = np.inf, 0, theta.copy(), np.nan, 0
-    rel, gnorm, stopped, by_val, t = None, np.nan, False, False, 0
+    stop = _StopRule(tol, patience, check_every, max_steps)
+    best_val_step, best_val_point, best_val_loss = 0, theta.copy(), np.nan
+    gnorm, t = np.nan, 0
     for t in range(max_steps + 1):
         w, c = (point[:r], float(point[r])) if train_c else (point, 0.0)
         loss, g, gc = readout_loss_grad(Xt, y, w, c, out, spans, g)
         grad = np.append(g, gc) if train_c else g
         gnorm = float(np.sqrt(grad @ grad))
-        best = min(best, loss)
-        if t == 0:
-            best_prev = best
-        if t % check_every == 0 or t == max_steps:
-            if t > 0:
-                rel = (best_prev - best) / max(abs(best_prev), 1e-300)
-                best_prev = best
-                stopped = rel <= tol
-            if val is not None:
-                vloss = readout_loss_grad(val[0], val[1], w, c, out)[0]
-                if vloss < best_val:
-                    best_val, best_val_step, best_val_point, best_val_loss, since = vloss, t, point.copy(), loss, 0
-                else:
-                    since += 1
-                    by_val = since >= patience
-                    stopped = stopped or by_val
-        if t % log_every == 0 or t == max_steps or stopped:
+        if stop.train(t, loss) and val is not None:
+            if stop.validate(readout_loss_grad(val[0], val[1], w, c, out)[0]):
+                best_val_step, best_val_point, best_val_loss = t, point.copy(), loss
+        if t % log_every == 0 or t == max_steps or stop.stopped:
             curve_step.append(t)
             curve_loss.append(loss)
             if snaps is not None:
                 snap_list.append(point.copy())
-        if stopped or t == max_steps:
+        if stop.stopped or t == max_steps:
             break
         x_new = point - eta * grad
         if solver == "gd":
@@ -300,13 +327,13 @@ def _readout_solve(Xt, y, theta, out, *, eta, solver, max_steps, tol, check_ever
         point, final_loss = best_val_point, best_val_loss
     if snaps is not None:
         snaps.extend(snap_list)
-    conv = convergence(steps=t, max_steps=max(max_steps, 1), rel_decrease=rel, tol=tol, grad_norm=gnorm,
-                       stopped_by_test=bool(stopped))
+    conv = convergence(steps=t, max_steps=max(max_steps, 1), rel_decrease=stop.rel, tol=tol, grad_norm=gnorm,
+                       stopped_by_test=bool(stop.stopped))
     info = {"curve_step": curve_step, "curve_loss": curve_loss, "train_loss": float(final_loss),
             "restarts": restarts, "solver": solver, "tol": tol, "check_every": check_every,
-            "stopped_by_validation": bool(by_val), **conv}
+            "stopped_by_validation": bool(stop.by_val), **conv}
     if val is not None:
-        info.update({"best_step": int(best_val_step), "val_loss": float(best_val)})
+        info.update({"best_step": int(best_val_step), "val_loss": float(stop.best_val)})
     return point, info
 
 
@@ -657,9 +684,8 @@ def fit_weak_net(X, y=None, *, rng: np.random.Generator, width: int = 1, **param
     m2 = [np.zeros_like(t) for t in theta]
     (beta1, beta2), log = ADAM_BETAS, {"step": [], "loss": [], "dist": [], "eta": [], "snap": []}
     diverged, t, eta_sum, eta, backtracks = False, 0, 0.0, lr, 0
-    best = best_prev = np.inf
+    stop = _StopRule(tol, patience, check_every, steps)
     chosen: dict | None = None  # the iterate chosen on validation, with its logged values
-    best_val, since, rel, stopped, by_val = np.inf, 0, None, False, False
 
     def record(step, th, loss_, esum):
         return {"step": step, "loss": loss_, "dist": _distance(th, theta0),
@@ -672,27 +698,14 @@ def fit_weak_net(X, y=None, *, rng: np.random.Generator, width: int = 1, **param
             if not np.isfinite(loss):
                 diverged, theta, loss, t = True, prev, prev_loss, t - 1
                 break
-            best = min(best, loss)
-            if t == 0:
-                best_prev = best
-            if t % check_every == 0 or t == steps:
-                if t > 0:
-                    rel = (best_prev - best) / max(abs(best_prev), 1e-300)
-                    best_prev = best
-                    stopped = rel <= tol
-                if Xv is not None:
-                    vloss = _one_layer_forward(Xv, yv, theta, act)[0]
-                    if vloss < best_val:
-                        best_val, since, chosen = vloss, 0, record(t, theta, loss, eta_sum)
-                        chosen["theta"] = [a.copy() for a in theta]
-                    else:
-                        since += 1
-                        by_val = since >= patience
-                        stopped = stopped or by_val
-            if t % log_every == 0 or t == steps or stopped:
+            if stop.train(t, loss) and Xv is not None:
+                if stop.validate(_one_layer_forward(Xv, yv, theta, act)[0]):
+                    chosen = record(t, theta, loss, eta_sum)
+                    chosen["theta"] = [a.copy() for a in theta]
+            if t % log_every == 0 or t == steps or stop.stopped:
                 for key, v in record(t, theta, loss, eta_sum).items():
                     log[key].append(v)
-            if t == steps or stopped:
+            if t == steps or stop.stopped:
                 break
             prev, prev_loss = theta, loss
             if opt == "gd":
@@ -719,22 +732,22 @@ def fit_weak_net(X, y=None, *, rng: np.random.Generator, width: int = 1, **param
             log[key].append(v)
     with np.errstate(over="ignore", invalid="ignore"):
         gnorm = float(np.sqrt(sum(float(np.sum(g * g)) for g in grads)))
-    conv = convergence(steps=max(t, 0), max_steps=max(steps, 1), rel_decrease=rel, tol=tol, grad_norm=gnorm,
-                       stopped_by_test=bool(stopped) and not diverged)
+    conv = convergence(steps=max(t, 0), max_steps=max(steps, 1), rel_decrease=stop.rel, tol=tol, grad_norm=gnorm,
+                       stopped_by_test=bool(stop.stopped) and not diverged)
     steps_done = t
     if chosen is not None:  # return the iterate chosen on validation; the logged path ends there
         keep = [i for i, s_ in enumerate(log["step"]) if s_ < chosen["step"]]
         for key in log:
             log[key] = [log[key][i] for i in keep] + [chosen[key]]
         theta, loss, steps_done = chosen["theta"], chosen["loss"], chosen["step"]
-        info.update({"best_step": int(chosen["step"]), "val_loss": float(best_val)})
+        info.update({"best_step": int(chosen["step"]), "val_loss": float(stop.best_val)})
     U, b, w, b0 = theta
     info.update({"curve_step": log["step"], "curve_loss": log["loss"], "curve_distance": log["dist"],
                  "curve_eta_sum": log["eta"], "F0": float(F0), "armijo": armijo, "lr": lr, "diverged": diverged,
                  "steps_done": int(steps_done), "train_loss": float(loss), "optimizer": opt, "act": act,
                  "rows": int(Xm.shape[0]), "val_rows": 0 if Xv is None else int(Xv.shape[0]), "width": r,
                  "trainable_params": (d + 2) * r + 1, "total_params": (d + 2) * r + 1,
-                 "stopped_by_validation": bool(by_val), "tol": tol, "check_every": check_every, **conv})
+                 "stopped_by_validation": bool(stop.by_val), "tol": tol, "check_every": check_every, **conv})
     if opt == "gd_ls":
         info["backtracks"] = backtracks
     params_out = {"U": U, "b": b, "w": w, "b0": np.array(float(b0)), "act": np.array(float(ONE_LAYER_ACT[act]))}

@@ -364,13 +364,18 @@ def grid_exponential(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, An
 BIAS_GADGET = ("with a bias (the paper's model) on the instance plus the origin gadget (origin rows with label 0; "
                "without it one biased ReLU fits every instance exactly)")
 
+# Each reduction is tested twice, with and without a bias, by one predicate on each learner's rows: the pair's
+# prediction (and, for reduction B, its regime statement) is written once so that the two rows cannot drift apart.
+SEPARATES_PREDICTED = "tau - 1 < exact OPT <= tau on every instance"
+IFF_PREDICTED = "loss 0 iff colourable on every instance"
+IFF_REGIME = "colourable and non-colourable instances both run; no exact solve timed out"
+
 CLAIMS = (
     Claim(f"{PAPER}.reduction_a", PAPER,
           "Reduction A (Set Cover to one ReLU " + BIAS_GADGET + ") separates instances with cover number <= t from "
           "those with cover number >= t + 1 at the threshold t, on every instance run.",
           "Training one ReLU is NP-hard, by a reduction from Set Cover (abstract and a summary; the construction "
-          "is our reconstruction).", ("reduction_a",), "tau - 1 < exact OPT <= tau on every instance",
-          reduction_a_separates, reconstruction=True,
+          "is our reconstruction).", ("reduction_a",), SEPARATES_PREDICTED, reduction_a_separates, reconstruction=True,
           regime=Regime("every instance's proven lower bound tau rho W0 / (W0 + tau rho) > tau - 1 (M and the origin "
                         "weight W0 heavy enough); some tau >= 2; no exact solve timed out",
                         reduction_a_regime("exact_bias", "lower_bias"))),
@@ -378,8 +383,7 @@ CLAIMS = (
           "Reduction A for one bias-free ReLU separates cover number <= t from >= t + 1 at t, on every instance run "
           "(the same instances as reduction_a).",
           "The digest's bias-free form of the Set Cover reduction (our reconstruction; the paper's model has "
-          "biases).", ("reduction_a",), "tau - 1 < exact OPT <= tau on every instance", reduction_a_bias_free,
-          reconstruction=True,
+          "biases).", ("reduction_a",), SEPARATES_PREDICTED, reduction_a_bias_free, reconstruction=True,
           regime=Regime("every instance's proven bias-free lower bound tau M / (M + 1) > tau - 1; some tau >= 2; no "
                         "exact solve timed out", reduction_a_regime("exact", "lower_sharp"))),
     Claim(f"{PAPER}.reduction_a_multiplicative", PAPER,
@@ -397,18 +401,14 @@ CLAIMS = (
           "instance with loss 0 exactly when the 3-uniform hypergraph is 2-colourable, on every instance run.",
           "Training k >= 2 ReLUs is NP-hard even on realizable data, from hypergraph colouring (abstract; the "
           "construction is our reconstruction; with a bias and mixed output signs it fails: a (+, -) pair fits every "
-          "instance).", ("reduction_b",), "loss 0 iff colourable on every instance", reduction_b_iff,
-          reconstruction=True,
-          regime=Regime("colourable and non-colourable instances both run; no exact solve timed out",
-                        reduction_b_regime("exact_bias"))),
+          "instance).", ("reduction_b",), IFF_PREDICTED, reduction_b_iff, reconstruction=True,
+          regime=Regime(IFF_REGIME, reduction_b_regime("exact_bias"))),
     Claim(f"{PAPER}.reduction_b_bias_free", PAPER,
           "Reduction B for bias-free units: k positive ReLUs fit the colouring instance with loss 0 exactly when the "
           "hypergraph (k = 2) or graph (k = 3) is k-colourable, on every instance run.",
           "The digest's bias-free form of the colouring reduction (our reconstruction; k = 3 is proved only for "
-          "positive signs).", ("reduction_b",), "loss 0 iff colourable on every instance", reduction_b_bias_free,
-          reconstruction=True,
-          regime=Regime("colourable and non-colourable instances both run; no exact solve timed out",
-                        reduction_b_regime("exact"))),
+          "positive signs).", ("reduction_b",), IFF_PREDICTED, reduction_b_bias_free, reconstruction=True,
+          regime=Regime(IFF_REGIME, reduction_b_regime("exact"))),
     Claim(f"{PAPER}.solver_cost", PAPER,
           "Exact proper training of one bias-free ReLU enumerates the 2 sum_{i<d} C(n' - 1, i) cells of the "
           "arrangement of its n' positive-label points: about n'^(d - 1) at fixed d and 2^(2d - 1) at n' = 2d.",

@@ -24,7 +24,7 @@ logs).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -84,6 +84,22 @@ def _paired_ratio(df: pd.DataFrame, a: str, b: str, keys: Sequence[str]) -> pd.S
     return (wide[a] / wide[b]).dropna() if a in wide and b in wide else pd.Series(dtype=float)
 
 
+def _below_at_every_point(points: Iterable[tuple[str, pd.Series]], threshold: float, measured: str,
+                          straddles: str, no_point: str) -> Evidence:
+    """The test of every ratio claim here: at each point ``(label, values)`` (test-MSE ratios, one per seed) the
+    geometric mean's 95% t-interval on the logs lies below ``threshold`` (inconclusive with < MIN_SEEDS seeds);
+    the points are combined by :func:`depth2.claims.every_point`, each observed as ``label mean (lo..hi)``. No
+    point: inconclusive with the reason ``no_point``."""
+    verdicts, obs = [], []
+    for label, values in points:
+        m, lo, hi = log_mean_interval(values)
+        verdicts.append(compare(lo, hi, threshold, "below") if len(values) >= MIN_SEEDS else INCONCLUSIVE)
+        obs.append(f"{label} {m:.3f} ({lo:.3f}..{hi:.3f})")
+    if not verdicts:
+        return Evidence(INCONCLUSIVE, "n/a", "n/a", no_point)
+    return every_point(verdicts, obs, measured, straddles)
+
+
 # ---------------------------------------------------------------- strong_learns (Theorem 8)
 
 
@@ -98,18 +114,12 @@ def _strong_top(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
 def strong_learns(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any]) -> Evidence:
     """At the largest width of each (law, d), the strong net's test MSE / trivial MSE is below
     ``bounds.strong_fraction``: geometric mean over seeds with its 95% t-interval on the logs."""
-    top = _strong_top(tables)
-    frac = float(bounds["strong_fraction"])
-    verdicts, obs = [], []
-    for (law, d), g in top.groupby(["law", "d"], sort=True):
-        m, lo, hi = log_mean_interval(g["rel_mse"])
-        verdicts.append(compare(lo, hi, frac, "below") if len(g) >= MIN_SEEDS else INCONCLUSIVE)
-        obs.append(f"{law} d={d} r={int(g['width'].iloc[0])}: {m:.3f} ({lo:.3f}..{hi:.3f})")
-    if not verdicts:
-        return Evidence(INCONCLUSIVE, "n/a", "n/a", "no strong_net rows")
-    return every_point(verdicts, obs, "strong-net test MSE / trivial MSE at the largest width per law and d "
-                       "(geometric mean over seeds, 95% t-interval on the logs)",
-                       "an interval contains bounds.strong_fraction")
+    points = ((f"{law} d={d} r={int(g['width'].iloc[0])}:", g["rel_mse"])
+              for (law, d), g in _strong_top(tables).groupby(["law", "d"], sort=True))
+    return _below_at_every_point(points, float(bounds["strong_fraction"]),
+                                 "strong-net test MSE / trivial MSE at the largest width per law and d (geometric "
+                                 "mean over seeds, 95% t-interval on the logs)",
+                                 "an interval contains bounds.strong_fraction", "no strong_net rows")
 
 
 def strong_learns_regime(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any]) -> list[str]:
@@ -137,18 +147,12 @@ def strong_beats_weak(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, A
     """At every d >= bounds.weak_min_d run, the strong net's test MSE over each weak learner's (each weak
     activation at equal trainable parameters, and ridge on the strong net's own features), paired within seed,
     has its geometric mean's 95% interval below 1."""
-    df = _weak_table(tables, bounds)
-    verdicts, obs = [], []
-    for d, g in df.groupby("d", sort=True):
-        for weak in sorted(set(g["learner"]) & set(WEAK)):
-            ratio = _paired_ratio(g, "strong_net", weak, ["d"])
-            m, lo, hi = log_mean_interval(ratio)
-            verdicts.append(compare(lo, hi, 1.0, "below") if len(ratio) >= MIN_SEEDS else INCONCLUSIVE)
-            obs.append(f"d={d} strong / {weak}: {m:.3f} ({lo:.3f}..{hi:.3f})")
-    if not verdicts:
-        return Evidence(INCONCLUSIVE, "n/a", "n/a", "no d >= bounds.weak_min_d with a weak learner")
-    return every_point(verdicts, obs, "test MSE ratio strong / weak, paired within seed (geometric mean, 95% "
-                       "t-interval on the logs)", "an interval contains 1")
+    points = ((f"d={d} strong / {weak}:", _paired_ratio(g, "strong_net", weak, ["d"]))
+              for d, g in _weak_table(tables, bounds).groupby("d", sort=True)
+              for weak in sorted(set(g["learner"]) & set(WEAK)))
+    return _below_at_every_point(points, 1.0, "test MSE ratio strong / weak, paired within seed (geometric mean, "
+                                 "95% t-interval on the logs)", "an interval contains 1",
+                                 "no d >= bounds.weak_min_d with a weak learner")
 
 
 def strong_beats_weak_regime(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any]) -> list[str]:
@@ -169,17 +173,11 @@ def strong_beats_weak_regime(tables: Mapping[str, pd.DataFrame], bounds: Mapping
 def clipped_beats_linear(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any]) -> Evidence:
     """For every law in the ablation, the clipped output's test MSE over the linear output's on the same hidden
     layer, paired within seed, has its geometric mean's 95% interval below 1."""
-    df = final_rows(tables["output_ablation"])
-    verdicts, obs = [], []
-    for law, g in df.groupby("law", sort=True):
-        ratio = _paired_ratio(g, "strong_net", "strong_net_linear", ["law"])
-        m, lo, hi = log_mean_interval(ratio)
-        verdicts.append(compare(lo, hi, 1.0, "below") if len(ratio) >= MIN_SEEDS else INCONCLUSIVE)
-        obs.append(f"{law}: clipped / linear {m:.3f} ({lo:.3f}..{hi:.3f})")
-    if not verdicts:
-        return Evidence(INCONCLUSIVE, "n/a", "n/a", "no law with both outputs")
-    return every_point(verdicts, obs, "test MSE ratio clipped / linear output on one hidden layer, paired within "
-                       "seed (geometric mean, 95% t-interval on the logs)", "an interval contains 1")
+    points = ((f"{law}: clipped / linear", _paired_ratio(g, "strong_net", "strong_net_linear", ["law"]))
+              for law, g in final_rows(tables["output_ablation"]).groupby("law", sort=True))
+    return _below_at_every_point(points, 1.0, "test MSE ratio clipped / linear output on one hidden layer, paired "
+                                 "within seed (geometric mean, 95% t-interval on the logs)", "an interval contains 1",
+                                 "no law with both outputs")
 
 
 def clipped_regime(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any]) -> list[str]:
