@@ -150,6 +150,11 @@ def test_local_search_regime_in_and_out():
     assert "unconverged" in regime and "step budget" in regime and ev.verdict == INCONCLUSIVE
     t = _local(0.02, 0.9)
     assert "teacher" in claim.evaluate({"local_search": t[t["instance"] != "teacher"]}, BOUNDS)[1]
+    # an unconverged restart at a width the claim does not compare (figure only) leaves the claim in its regime;
+    # the same restart at a compared width puts it out
+    extra = _local(0.02, 0.9, n=1, converged=False).assign(width=8, instance="planted")
+    assert claim.evaluate({"local_search": pd.concat([t, extra])}, BOUNDS)[1] == "in"
+    assert "unconverged" in claim.evaluate({"local_search": pd.concat([t, extra.assign(width=2)])}, BOUNDS)[1]
 
 
 def _grid(kind: str) -> pd.DataFrame:

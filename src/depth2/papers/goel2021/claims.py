@@ -229,16 +229,21 @@ def solver_cost_regime(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, 
     return out
 
 
+def _compared_restarts(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The restarts the local-search claim compares -> (reductions at their proper width, random teacher):
+    1 ReLU on Set Cover, 2 on the planted 2-colourable hypergraphs. The other widths are for the figure only."""
+    df = df[df["success"].notna()]
+    proper = ((df["instance"] == "set_cover") & (df["width"] == 1)) | ((df["instance"] == "planted") &
+                                                                       (df["width"] == 2))
+    return df[proper], df[df["instance"] == "teacher"]
+
+
 def local_search_fails(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any]) -> Evidence:
     """Restarts of net_gd and net_adam at the instance's proper width (1 ReLU on Set Cover, 2 on the planted
     2-colourable hypergraphs) reach the known optimum far less often than on noiseless random-teacher data:
     the success rate's Wilson upper bound on the reductions is below ``bounds.far_less`` times the teacher rate's
     lower bound (supported); its lower bound above ``far_less`` times the teacher's upper bound: not supported."""
-    df = tables["local_search"]
-    df = df[df["success"].notna()]
-    proper = ((df["instance"] == "set_cover") & (df["width"] == 1)) | ((df["instance"] == "planted") &
-                                                                       (df["width"] == 2))
-    red, teach = df[proper], df[df["instance"] == "teacher"]
+    red, teach = _compared_restarts(tables["local_search"])
     if red.empty or teach.empty:
         return Evidence(INCONCLUSIVE, "no reduction or no teacher rows", "n/a", "an arm of the comparison is missing")
     pr, lr, hr = proportion_interval(int(red["success"].astype(bool).sum()), len(red))
@@ -253,10 +258,13 @@ def local_search_fails(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, 
 
 
 def local_search_regime(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any]) -> list[str]:
-    """Every restart batch converged by its own test (a failure must not be an early stop), and both arms ran."""
+    """Every restart the claim compares (:func:`_compared_restarts`) converged by its own test (a failure must not
+    be an early stop), and both arms ran. Restarts at the figure-only widths are not read by the claim, so their
+    convergence is reported in the figure, not here."""
     df = tables.get("local_search", pd.DataFrame())
     if df.empty:
         return ["no local_search rows"]
+    df = pd.concat(_compared_restarts(df))
     out = convergence_shortfalls(df, ("net_gd", "net_adam"))
     if "restart_converged" in df and df["restart_converged"].notna().any():
         bad = df["restart_converged"].dropna().astype(bool)
@@ -422,8 +430,9 @@ CLAIMS = (
           "The hardness is worst case: the reduction instances are where local search should fail (our test).",
           ("local_search",), "reduction success rate < bounds.far_less x teacher success rate (Wilson 95%)",
           local_search_fails, reconstruction=True,
-          regime=Regime("every restart of net_gd and net_adam stopped by its convergence test (not the step budget); "
-                        "the teacher arm ran", local_search_regime)),
+          regime=Regime("every restart the claim compares (Set Cover at width 1, planted at width 2, the random "
+                        "teacher) stopped by its convergence test, not the step budget; the teacher arm ran",
+                        local_search_regime)),
     Claim(f"{PAPER}.grid_exponential", PAPER,
           "The proper upper-bound learner (projection plus a grid) does work (grid points evaluated) exponential "
           "in 1/eps.",
