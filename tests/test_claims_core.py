@@ -102,6 +102,9 @@ def test_minute_summary_separates_findings_from_limits_of_the_run():
     assert "`fails`: in its regime, so a finding at these sizes about the paper's statement" in text
     assert "`short`: out of its regime, so a limit of this run and not evidence (n Phi(b) = 95 < 1000)" in text
     assert "`wide`: in its regime but undecided" in text
+    exact = claims_table([replace(_claim(inside, NOT_SUPPORTED), id="x.proof")], {"x": tables}, {"x": {}})
+    assert "`proof`: an exact computation, so a finding about the paper's statement" in "\n".join(
+        minute_summary(exact.assign(seeds="exact (no sampling)")))
     assert "sanity checks, not counted as evidence: `check` (supported)" in text
     assert "`check`" not in lines[lines.index("- supported (1): `ok`")]
 

@@ -352,6 +352,8 @@ def _why_not(r: Mapping[str, Any]) -> str:
         return ("in its regime but undecided: a finite-size limit, the intervals do not resolve "
                 f"({_shorten(detail, 160)})")
     about = "our reconstruction of the paper" if str(r["reconstruction"]) == "yes" else "the paper's statement"
+    if str(r.get("seeds", "")).startswith("exact"):  # no sampling: nothing about sizes
+        return f"an exact computation, so a finding about {about} ({_shorten(detail, 200)})"
     return f"in its regime, so a finding at these sizes about {about} ({_shorten(detail, 200)})"
 
 
