@@ -17,25 +17,26 @@ Generated from `workflow/schemas/config.schema.yaml`, the single source of truth
 `python -m depth2.config_doc > config/README.md`). Keys left out of a config file take these defaults.
 Unknown keys, wrong types and out-of-range values are refused before any job runs, with the key named.
 
-Configs shipped: `config.yaml` (the default: every implemented paper, sized for a laptop with 2 cores: about 18
+Configs shipped: `config.yaml` (the default: every implemented paper, sized for a laptop with 2 cores: about 15
 minutes, `bench/pipeline.md`), `paper.yaml` (the full sizes: more seeds, larger n, d and widths; for a
 workstation or a cluster, `profiles/slurm`) and `smoke.yaml` (tiny sizes; the tests run it end to end).
 Override one key on the command line with `snakemake --config root_seed=1`, or layer files with `--configfile`.
 
-Expected cost of `paper.yaml`, per paper, in core-hours (`python bench/core_hours.py`, 22 Nov 2026). These are
-extrapolated, not measured: each paper.yaml job is priced from the default run's benchmark files of the same
-rule, paper, experiment and learner through a linear work proxy (replicates x rows x d x width x steps x
-restarts). Methods whose cost grows faster than that (tensor power iterations ~ width^2, exact solvers) make
-these figures a floor:
+Expected cost of `paper.yaml`, per paper, in core-hours (`python bench/core_hours.py --measured
+config/config.yaml --target config/paper.yaml --root <run>`, re-costed 6 Dec 2026 from the benchmark files of the
+confirmatory default run of commit 0d492ce). These are extrapolated, not measured: each paper.yaml job is priced
+from the default run's benchmark files of the same rule, paper, experiment and learner through a linear work proxy
+(replicates x rows x d x width x steps x restarts). Methods whose cost grows faster than that (tensor power
+iterations ~ width^2, exact solvers) make these figures a floor:
 
 | paper | jobs | default run, measured | paper.yaml, expected |
 |---|---|---|---|
-| guo2025 | 254 | 0.16 | 10.6 |
-| goel2021 | 220 | 0.07 | 0.4 |
-| safran2022 | 268 | 0.19 | 17.4 |
-| awasthi2021 | 125 | 0.09 | 1.3 |
-| mondelli2019 | 354 | 0.10 | 58.1 |
-| all | 1222 | 0.60 | 87.8 |
+| guo2025 | 217 | 0.13 | 15.2 |
+| goel2021 | 267 | 0.07 | 0.4 |
+| safran2022 | 249 | 0.10 | 12.2 |
+| awasthi2021 | 125 | 0.06 | 0.9 |
+| mondelli2019 | 419 | 0.10 | 22.4 |
+| all | 1278 | 0.47 | 51.1 |
 
 The `bounds` of each paper are the pre-registered thresholds of its claims: they were fixed before the first
 run and are never adjusted after seeing results.
