@@ -27,7 +27,7 @@ def _claim(name: str):
 
 
 def _sweep(n_phi: float = 3000.0, seeds: int = 5, converged: bool = True, bmin: float = -3.0,
-           val_frac: float = 0.3) -> pd.DataFrame:
+           val_frac: float = 0.3, exy_min: float = -3.8e-5) -> pd.DataFrame:
     rows = []
     for fam in ("eq4", "realizable"):
         for b in (0.0, bmin):
@@ -37,7 +37,7 @@ def _sweep(n_phi: float = 3000.0, seeds: int = 5, converged: bool = True, bmin: 
                     rows.append({"learner": ln, "family": fam, "b": b, "d": 10, "replicate": r, "ratio": ratio,
                                  "n_phi": n_phi, "n_phi_val": n_phi * val_frac if ln != "gd" else np.nan,
                                  "point": f"{fam}_{b}", "converged": converged, "steps": 10, "max_steps": 10,
-                                 "rel_decrease": 0.5})
+                                 "rel_decrease": 0.5, "exy": exy_min if b == bmin else 0.47})
     df = pd.DataFrame(rows)
     df["converged"] = df["converged"].astype("boolean")
     return df
@@ -65,6 +65,10 @@ def test_gd_eq4_regime_in_and_out():
     assert any("gd:" in s and "unconverged" in s for s in out) and any("most negative b" in s for s in out)
     ev, _ = _claim("gd_fails_eq4").evaluate({"bias_sweep": _sweep()}, BOUNDS)
     assert ev.verdict == SUPPORTED
+    # where E[yz] is still positive at the sweep's most negative bias, p. 6 predicts no failure: out of regime
+    ev, cell = _claim("gd_fails_eq4").evaluate({"bias_sweep": _sweep(exy_min=7.8e-4)}, BOUNDS)
+    assert cell.startswith("out:") and "E[yz] > 0 at every eq. (4) bias" in cell and ev.verdict == INCONCLUSIVE
+    assert "no exact E[yz]" in C.regime_gd_eq4({"bias_sweep": _sweep().drop(columns="exy")}, BOUNDS)[-1]
 
 
 def _csq(alpha: float = 10.0, n_phi: float = 1012.0, seeds: int = 5, gd_adv: float = 50.0) -> pd.DataFrame:

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from conftest import REPO, run_snakemake
@@ -163,3 +164,15 @@ def test_a_failing_job_leaves_no_output(tmp_path):
     code = main(["fit", "--data", str(tmp_path / "missing.npz"), "--learner", "gd", "--out", str(out)])
     assert code == 1
     assert not out.exists() and not out.with_suffix(".json").exists()
+
+
+def test_guo2025_metrics_carry_the_exact_correlation_gd_reads(smoke_run):
+    """The bias sweep's ``exy`` column is the exact E[y <v, x>] of each point's target (the regime of
+    gd_fails_eq4 reads it), equal to the exy_sign claim's own quadrature."""
+    from depth2.papers.guo2025.claims import eq4_correlations
+
+    df = pd.read_parquet(smoke_run / "results" / "guo2025" / "bias_sweep" / "table.parquet")
+    eq4 = df[df["family"] == "eq4"].drop_duplicates("b")
+    assert eq4["exy"].notna().all() and len(eq4) >= 2
+    ref = eq4_correlations(sorted(eq4["b"]), [1.0]).set_index("b")["exy"]
+    assert np.allclose(eq4.set_index("b")["exy"].sort_index(), ref.sort_index(), rtol=1e-12, atol=0)

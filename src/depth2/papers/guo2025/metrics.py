@@ -13,7 +13,7 @@ import pandas as pd
 from depth2.core.data import get_family
 from depth2.core.gaussian import Phi
 from depth2.core.io import dumps
-from depth2.core.single_index import exact_loss, optimal_loss, zero_loss
+from depth2.core.single_index import direction_correlation, exact_loss, optimal_loss, zero_loss
 from depth2.learners.base import Fit
 
 
@@ -28,7 +28,8 @@ def _opt_and_zero(family: str, params: str, hidden: str) -> tuple[float, float]:
 
 
 def evaluate(dataset: Any, fits: Sequence[Fit], bounds: Mapping[str, Any]) -> pd.DataFrame:
-    """One row per replicate: exact loss, OPT, L/OPT, overlap with the hidden direction, and two flags:
+    """One row per replicate: exact loss, OPT, L/OPT, overlap with the hidden direction, the exact correlation
+    ``exy = E[y <v, x>]`` of the point's target, and two flags:
     ``success`` (L/OPT <= bounds.success_ratio) and ``escaped`` (loss <= bounds.escape_fraction times the
     zero function's: the fit left the trivial, dead-ReLU solution).
 
@@ -43,6 +44,9 @@ def evaluate(dataset: Any, fits: Sequence[Fit], bounds: Mapping[str, Any]) -> pd
     if fits:
         hidden0 = dumps({k: v[0] for k, v in dataset.hidden.items()})
         opt, zero = _opt_and_zero(spec.family, dumps(spec.params), hidden0)
+        # E[y <v, x>]: the correlation GD's first step from w ~ 0 reads (p. 6); it depends on the family, b and
+        # alpha only, so replicate 0's target gives it for every replicate.
+        exy = direction_correlation(family.population(spec.params, {k: v[0] for k, v in dataset.hidden.items()}))
     for r, fit in enumerate(fits):
         target = family.population(spec.params, {k: v[r] for k, v in dataset.hidden.items()})
         w, b = np.asarray(fit.params["w"], dtype=float), float(fit.params["b"])
@@ -61,7 +65,8 @@ def evaluate(dataset: Any, fits: Sequence[Fit], bounds: Mapping[str, Any]) -> pd
                      "escape_step": float(fit.info["escape_step"]) if fit.info.get("escape_step", -1) >= 0
                      else np.nan,
                      "n_phi_val": float(val_rows) * phi_b if val_rows is not None else np.nan,
-                     "oracle_ratio": oracle, "selection_excess": ratio / oracle if np.isfinite(oracle) else np.nan})
+                     "oracle_ratio": oracle, "selection_excess": ratio / oracle if np.isfinite(oracle) else np.nan,
+                     "exy": exy})
     return pd.DataFrame(rows)
 
 
