@@ -52,6 +52,9 @@ class Point:
     learner_params : dict
         Per-learner hyper-parameters of this point only (``{learner: {name: value}}``), merged over the
         experiment's (e.g. the accuracy ``eps`` of a proper learner swept along the grid).
+    seed_ignore : tuple of str
+        Labels left out of :attr:`seed_key` besides ``family`` (default none), so that points differing only in
+        them share their seeds: e.g. goel2021's ``m_scan`` scans the element weight on the same instances.
     """
 
     labels: dict
@@ -63,6 +66,7 @@ class Point:
     learners: tuple[str, ...]
     width: int = 1
     learner_params: dict = field(default_factory=dict)
+    seed_ignore: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -72,8 +76,8 @@ class Point:
     def seed_key(self) -> str:
         """The point's name in seed paths: the ``family`` label is left out, so points that differ only in
         their data family share hidden parameters, Gaussian rows and learner initializations (a paired
-        comparison of an adversarial family against its control)."""
-        return point_name({k: v for k, v in self.labels.items() if k != "family"})
+        comparison of an adversarial family against its control); so are the labels in ``seed_ignore``."""
+        return point_name({k: v for k, v in self.labels.items() if k != "family" and k not in self.seed_ignore})
 
 
 @dataclass(frozen=True)

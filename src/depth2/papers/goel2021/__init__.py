@@ -26,6 +26,16 @@ FIGURES = (
                "instances, against the brute-force cover number: every point must fall in the grey band "
                "tau - 1 < OPT <= tau for the threshold t to separate tau <= t from tau >= t + 1. " + RECON,
                _draw("reduction_a"), size=(6.5, 4.8)),
+    FigureSpec("m_scan", ("m_scan",), "goel2021: how tight is M = 9 N^2? (figure only, no claim)",
+               "**No claim** (issue 19). Reduction A's element weight M = m_scale N^2: the proof's m_scale = 9 "
+               "(dashed line) is sufficient for tau - 1 < OPT <= tau, hence for a threshold t to separate tau <= t "
+               "from tau >= t + 1. **Plot shows** the exact optimum of one bias-free ReLU and of one ReLU with a "
+               "bias (with the origin gadget, ceil(origin_scale N) origin rows), fitted as in reduction_a, on the "
+               "same random Set Cover instances (and the hand-built 3-set system) at every m_scale of a grid: left, "
+               "the fraction of instances with tau - 1 < OPT <= tau; right, OPT - (tau - 1) per instance (the band "
+               "is (0, 1], grey). Where the fraction reaches 1 below 9 the separation already starts on these "
+               "instances; this says how tight the constant is on small instances only, not in the worst case. "
+               + RECON, _draw("m_scan"), size=(11.0, 4.2)),
     FigureSpec("reduction_b", ("reduction_b",), "goel2021: colouring to k ReLUs",
                "**Paper states**: training k >= 2 ReLUs is NP-hard even on realizable data, from hypergraph "
                "colouring. **Our reconstruction** (reduction B): a point e_v with label 1 per vertex, 1_E with "

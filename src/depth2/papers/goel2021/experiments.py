@@ -11,6 +11,10 @@ nothing for bias-free units (they output 0 at the origin) and makes the reductio
 (:mod:`.reductions`). On Set Cover both learners try every output sign; on the colouring instances the units have
 positive output signs (with a bias, mixed signs fit every instance: :func:`.reductions.mixed_sign_bias_net`).
 Local search fits bias-free units (the instances without the gadget's rows: it is the bias-free comparison).
+
+``m_scan`` (figure only, no claim; issue 19) fits reduction A's instances as reduction A does, at every element weight
+``M = m_scale N^2`` of a grid: ``m_scale`` is a point label left out of the seed path, so every ``m_scale`` sees the
+same instances, and the experiment's own name in the seed path leaves reduction A's seeds and points unchanged.
 """
 
 from __future__ import annotations
@@ -40,10 +44,11 @@ def _colour_point(labels: dict, kind: str, d: int, n_edges: int | None, k: int, 
 
 
 def _cover_point(labels: dict, kind: str, N: int, m: int, p: float, scale: float, reps: int, learners,
-                 origin: int = 0) -> Point:
+                 origin: int = 0, seed_ignore: tuple[str, ...] = ()) -> Point:
     params = {"kind": kind, "n_elements": m, "p": p, "m_scale": scale, **({"origin": origin} if origin else {})}
     return Point(labels=labels, family=SET_COVER, n=rows(SET_COVER, N, params), d=N,
-                 replicates=1 if kind == "three_set" else reps, params=params, learners=tuple(learners), width=1)
+                 replicates=1 if kind == "three_set" else reps, params=params, learners=tuple(learners), width=1,
+                 seed_ignore=seed_ignore)
 
 
 def experiments(cfg: Mapping[str, Any], root: Mapping[str, Any]) -> list[Experiment]:
@@ -69,6 +74,19 @@ def experiments(cfg: Mapping[str, Any], root: Mapping[str, Any]) -> list[Experim
                                    e["m_scale"], reps, models(e), math.ceil(e["origin_scale"] * 3)))
     add("reduction_a", "Reduction A: Set Cover to one ReLU (with and without a bias), exact optimum against the cover "
         "number", pts, {"exact": {**budget, "bias": False}, "exact_bias": {**budget, "bias": True}})
+
+    # figure only, no claim (issue 19): the same instances (seeds shared across m_scale) at every element weight
+    e = ex["m_scan"]
+    pts = []
+    for scale in e["m_scales"]:
+        sc = float(scale)
+        if e["three_set"]:
+            pts.append(_cover_point({"kind": "three_set", "sets": 3, "elements": 6, "m_scale": sc}, "three_set", 3, 6,
+                                    e["p"], sc, reps, models(e), math.ceil(e["origin_scale"] * 3), ("m_scale",)))
+        pts += [_cover_point({"kind": "random", "sets": N, "elements": m, "m_scale": sc}, "random", N, m, e["p"], sc,
+                             reps, models(e), math.ceil(e["origin_scale"] * N), ("m_scale",)) for N, m in e["sizes"]]
+    add("m_scan", "Reduction A against the element weight M = m_scale N^2: where tau - 1 < OPT <= tau starts (figure "
+        "only)", pts, {"exact": {**budget, "bias": False}, "exact_bias": {**budget, "bias": True}})
 
     e = ex["reduction_b"]
     pts = []

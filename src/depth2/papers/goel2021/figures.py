@@ -152,3 +152,34 @@ def project_grid(tables: Mapping[str, pd.DataFrame], fig) -> None:
     ax2.set_xlabel("eps (accuracy parameter)")
     ax2.set_ylabel("excess test loss / E[y^2]")
     ax2.legend(fontsize=7)
+
+
+def m_scan(tables: Mapping[str, pd.DataFrame], fig) -> None:
+    """Left: the fraction of instances in the band tau - 1 < OPT <= tau against m_scale; right: OPT - (tau - 1) per
+    instance (the band is (0, 1]); bias-free and with a bias; a vertical line at the proof's m_scale = 9."""
+    df = tables["m_scan"]
+    if "learner" not in df:
+        df = df.assign(learner="exact")
+    df = df.assign(gap=df["loss_sum"] - (df["tau"] - 1.0),
+                   inst=[f"{r.kind} N={r.sets} #{r.replicate}" for r in df.itertuples()])
+    df = df.assign(inside=((df["gap"] > 0) & (df["loss_sum"] <= df["tau"] + 1e-9)).astype(float))
+    ax1, ax2 = fig.subplots(1, 2)
+    for k, (ln, g) in enumerate(df.groupby("learner", sort=True)):
+        marker = "o" if ln == "exact" else "^"
+        s = g.groupby("m_scale")["inside"].agg(["mean", "size"])
+        ax1.plot(s.index, s["mean"], marker=marker, color=f"C{k}",
+                 label=f"{MODEL.get(ln, ln)} ({int(s['size'].max())} instances)")
+        for j, (_, h) in enumerate(g.groupby("inst", sort=True)):
+            h = h.sort_values("m_scale")
+            ax2.plot(h["m_scale"], h["gap"], marker=marker, ms=3, lw=0.8, alpha=0.7, color=f"C{k}",
+                     label=MODEL.get(ln, ln) if j == 0 else None)
+    for ax in (ax1, ax2):
+        ax.set_xscale("log")
+        ax.axvline(9.0, color="k", lw=0.8, ls="--", label="proof's m_scale = 9")
+        ax.set_xlabel("m_scale (element weight M = m_scale N^2)")
+    ax1.set_ylim(-0.05, 1.05)
+    ax1.set_ylabel("fraction of instances with tau - 1 < OPT <= tau")
+    ax2.axhspan(0.0, 1.0, color="0.9", zorder=0, label="band tau - 1 < OPT <= tau")
+    ax2.set_ylabel("OPT - (tau - 1), one line per instance (summed loss)")
+    ax1.legend(fontsize=7)
+    ax2.legend(fontsize=7)

@@ -1,14 +1,15 @@
 """goel2021 metrics: exact optima on the reduction instances, solver cost, local-search success, and the proper
 learner's time and excess loss.
 
-Which rows a fit gives is read from what it is (its ``info``): an ``exact`` / ``exact_bias`` fit gives its
-training loss as a mean and as a sum (the reductions' statements are about sums), its cell count and time; on Set
-Cover also the proven lower bounds (bias-free and, with the origin gadget, with a bias) and the summed loss of the
-biased ReLU that fits the instance without the gadget (:func:`reductions.bias_free_fit_with_bias`: 0 up to
-rounding); on the teacher data the positive-label count ``n'``, the number ``n''`` of distinct hyperplanes among
-them (normals parallel within the solver's tolerance merged) and the arrangement count ``2 sum_{i<d} C(n'' - 1, i)``;
-a local-search fit gives one row per restart, scored against the instance's known optimum; a ``project_grid`` or
-``poly_kernel`` fit gives its time, work and excess test loss over the teacher.
+Which rows a fit gives is read from what it is (its ``info``): an ``exact`` / ``exact_bias`` fit gives its training
+loss as a mean and as a sum (the reductions' statements are about sums), its cell count and time; on Set Cover also
+the proven lower bounds (bias-free and, with the origin gadget, with a bias) and the summed loss of the biased ReLU
+that fits the instance without the gadget (:func:`reductions.bias_free_fit_with_bias`: 0 up to rounding; both NaN
+where ``M <= 1``, which only ``m_scan`` reaches); on the teacher data the positive-label count ``n'``, the number
+``n''`` of distinct hyperplanes among them (normals parallel within the solver's tolerance merged) and the
+arrangement count ``2 sum_{i<d} C(n'' - 1, i)``; a local-search fit gives one row per restart, scored against the
+instance's known optimum; a ``project_grid`` or ``poly_kernel`` fit gives its time, work and excess test loss over
+the teacher.
 """
 
 from __future__ import annotations
@@ -98,12 +99,15 @@ def evaluate(dataset: Any, fits: Sequence[Fit], bounds: Mapping[str, Any]) -> pd
         if spec.family == "goel2021.set_cover":
             tau, M = float(hid["tau"]), float(hid["M"])
             A = np.asarray(hid["incidence"]) > 0.5
-            w0, b0 = R.bias_free_fit_with_bias(M, A.shape[0])
             keep = spec.n - row["origin"]  # the instance without the gadget's rows
-            no_gadget = float(np.sum((np.maximum(X[:keep] @ w0 + b0, 0.0) - y[:keep]) ** 2))
+            no_gadget = float("nan")  # the witness and the with-bias bound need M > 1 (m_scan goes below)
+            if M > 1.0:
+                w0, b0 = R.bias_free_fit_with_bias(M, A.shape[0])
+                no_gadget = float(np.sum((np.maximum(X[:keep] @ w0 + b0, 0.0) - y[:keep]) ** 2))
             row.update({"tau": tau, "M": M, "lower_digest": R.reduction_a_bounds(int(tau), M, "digest")[0],
                         "lower_sharp": R.reduction_a_bounds(int(tau), M, "sharp")[0],
-                        "lower_bias": R.reduction_a_bias_lower(int(tau), M, row["origin"]),
+                        "lower_bias": R.reduction_a_bias_lower(int(tau), M, row["origin"]) if M >= 1.0
+                        else float("nan"),
                         "no_gadget_bias_loss": no_gadget})
         elif spec.family == "goel2021.colouring":
             row.update({"colourable": bool(float(hid["colourable"]) > 0.5), "k": int(float(hid["k"])),
