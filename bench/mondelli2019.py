@@ -30,7 +30,6 @@ Nothing here asserts a time: the numbers are measured and reported.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import resource
@@ -38,7 +37,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -46,6 +44,7 @@ from typing import Any
 import numpy as np
 
 from bench import REPO_ROOT
+from bench.environment import all_blas_threads_limited
 
 LEARNERS: tuple[str, ...] = ("tensor_jennrich", "tensor_power", "tensor_spectral")
 R_OVER_D15 = 0.05  # r = round(R_OVER_D15 * d^1.5): the Mondelli-Montanari scale r ~ d^1.5, fixed ratio
@@ -415,61 +414,6 @@ def _timed(fn: Any) -> tuple[float, Any]:
 
 def _load1() -> float | None:
     return os.getloadavg()[0] if hasattr(os, "getloadavg") else None
-
-
-def _openblas_libraries() -> list[str]:
-    """Paths of every OpenBLAS loaded into this process: numpy's and, once scipy.linalg is imported, scipy's own
-    (a separate library with its own thread pool)."""
-    paths: list[str] = []
-    try:
-        with open("/proc/self/maps", encoding="utf-8") as fh:
-            for line in fh:
-                path = line.split()[-1]
-                if "openblas" in os.path.basename(path).lower() and ".so" in path and path not in paths:
-                    paths.append(path)
-    except OSError:
-        pass
-    return paths
-
-
-@contextlib.contextmanager
-def all_blas_threads_limited(threads: int) -> Iterator[dict[str, int | None]]:
-    """Context in which every loaded OpenBLAS (numpy's and scipy's) uses ``threads`` threads; yields
-    {library file: threads in effect}, and restores each library's count on exit.
-
-    :func:`bench.environment.blas_threads_limited` sets one library only (the first OpenBLAS it finds), and the
-    tensor learners also call scipy's (the refinement's L-BFGS-B, the Cholesky solves of the weights): on a busy
-    machine a population fit ran 10-30x slower with scipy's pool at 2 threads than at 1. scipy.linalg and
-    scipy.optimize are imported first so that scipy's library is loaded before it is set.
-    """
-    import ctypes
-
-    import scipy.linalg  # noqa: F401  (loads scipy's OpenBLAS)
-    import scipy.optimize  # noqa: F401
-
-    from bench.environment import _openblas_call
-
-    setters = ("scipy_openblas_set_num_threads64_", "openblas_set_num_threads64_", "openblas_set_num_threads",
-               "scipy_openblas_set_num_threads")
-    state: list[tuple[str, Any, int | None]] = []
-    for path in _openblas_libraries():
-        try:
-            lib = ctypes.CDLL(path)
-        except OSError:
-            continue
-        setter = next((getattr(lib, name) for name in setters if getattr(lib, name, None) is not None), None)
-        if setter is None:
-            continue
-        setter.argtypes, setter.restype = [ctypes.c_int], None
-        state.append((path, setter, _openblas_call(lib, "get_num_threads", ctypes.c_int)))
-        setter(int(threads))
-    try:
-        yield {os.path.basename(path): _openblas_call(ctypes.CDLL(path), "get_num_threads", ctypes.c_int)
-               for path, _, _ in state}
-    finally:
-        for _, setter, before in state:
-            if before:
-                setter(int(before))
 
 
 def _rel_diff(got: np.ndarray, want: np.ndarray) -> float:

@@ -71,9 +71,9 @@ KERNEL_SENSITIVE = {
 # fit converged (`converged`, `steps`) is compared as any other column.
 DIAGNOSTIC_ATOL = {"rel_decrease": 1e-6, "grad_norm": 1e-6}
 
-# Known fragile, reported by their own (xfail) test instead of being hidden behind a loose tolerance: the
-# issue-17 frontier at n = infinity refines r units near the generic rank by a long joint L-BFGS in a
-# non-convex landscape; a last-bit difference changes the trajectory (921 vs 1317 iterations, both
+# Known fragile, compared by their own test on shape and non-numeric columns instead of being hidden behind a
+# loose tolerance: the issue-17 frontier at n = infinity refines r units near the generic rank by a long joint
+# L-BFGS in a non-convex landscape; a last-bit difference changes the trajectory (921 vs 1317 iterations, both
 # converged) and which components end up recovered (frac_recovered 0.17 vs 0.27 on one smoke fit,
 # 2026-12-04). The verdicts agreed in that run; making the refinement kernel-independent is open work.
 KNOWN_FRAGILE = {"mondelli2019/frontier"}

@@ -343,6 +343,11 @@ def _shorten(text: Any, limit: int = 240) -> str:
     return t if len(t) <= limit else t[: limit - 3].rstrip() + "..."
 
 
+def _short_id(claim_id: Any) -> str:
+    """A claim's id without its paper prefix (``guo2025.exy_sign`` -> ``exy_sign``)."""
+    return str(claim_id).split(".", 1)[-1]
+
+
 def _why_not(r: Mapping[str, Any]) -> str:
     """What a row that is not supported means, read off its regime cell, verdict and reconstruction flag."""
     detail = r["reason"] if isinstance(r["reason"], str) and r["reason"] else r["observed"]
@@ -370,15 +375,13 @@ def minute_summary(table: pd.DataFrame, provenance: Mapping[str, Mapping[str, An
                   f"{len(out)} of {len(tests)} tested claims' runs are out of their regime")
         seed = provenance.get(paper, {}).get("seed", "n/a")
         lines += [f"**{paper}** (confirmatory seed {seed}; {regime})", ""]
-        ok = [str(i).split(".", 1)[-1] for i in tests.loc[tests["verdict"] == SUPPORTED, "id"]]
+        ok = [_short_id(i) for i in tests.loc[tests["verdict"] == SUPPORTED, "id"]]
         lines.append(f"- supported ({len(ok)}): " + (", ".join(f"`{i}`" for i in ok) if ok else "none"))
         for _, r in tests[tests["verdict"] != SUPPORTED].iterrows():
-            short = str(r["id"]).split(".", 1)[-1]
-            lines.append(f"- {r['verdict']}: `{short}`: {_why_not(r)}".replace("|", "\\|"))
+            lines.append(f"- {r['verdict']}: `{_short_id(r['id'])}`: {_why_not(r)}".replace("|", "\\|"))
         if sanity.any():
-            checks = ", ".join(f"`{str(i).split('.', 1)[-1]}` ({v})" for i, v in zip(g.loc[sanity, "id"],
-                                                                                     g.loc[sanity, "verdict"],
-                                                                                     strict=True))
+            checks = ", ".join(f"`{_short_id(i)}` ({v})" for i, v in zip(g.loc[sanity, "id"], g.loc[sanity, "verdict"],
+                                                                          strict=True))
             lines.append(f"- sanity checks, not counted as evidence: {checks}")
         lines.append("")
     return lines
@@ -416,7 +419,7 @@ def to_markdown(table: pd.DataFrame, provenance: Mapping[str, Mapping[str, Any]]
         lines.append(f"**{paper}**")
         lines.append("")
         for _, r in g.iterrows():
-            short = str(r["id"]).split(".", 1)[-1]
+            short = _short_id(r["id"])
             tag = " (sanity check, not evidence)" if str(r["kind"]).startswith("sanity") else ""
             why = f" Why: {_shorten(r['reason'])}" if r["verdict"] != SUPPORTED and isinstance(r["reason"], str) \
                 and r["reason"] else ""

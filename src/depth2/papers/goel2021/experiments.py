@@ -66,27 +66,28 @@ def experiments(cfg: Mapping[str, Any], root: Mapping[str, Any]) -> list[Experim
     def models(e) -> list[str]:
         return [ln for ln, on in (("exact", e["bias_free"]), ("exact_bias", e["bias"])) if on]
 
+    def set_cover_points(e, scale: Any, extra: dict | None = None, seed_ignore: tuple[str, ...] = ()) -> list[Point]:
+        """Reduction A's instances (the three-set instance first, then the random ones) at element weight
+        ``scale``; ``extra`` labels are added to every point."""
+        extra = extra or {}
+        pts = [_cover_point({"kind": "random", "sets": N, "elements": m, **extra}, "random", N, m, e["p"], scale, reps,
+                            models(e), math.ceil(e["origin_scale"] * N), seed_ignore) for N, m in e["sizes"]]
+        if e["three_set"]:
+            pts.insert(0, _cover_point({"kind": "three_set", "sets": 3, "elements": 6, **extra}, "three_set", 3, 6,
+                                       e["p"], scale, reps, models(e), math.ceil(e["origin_scale"] * 3), seed_ignore))
+        return pts
+
+    exact = {"exact": {**budget, "bias": False}, "exact_bias": {**budget, "bias": True}}
     e = ex["reduction_a"]
-    pts = [_cover_point({"kind": "random", "sets": N, "elements": m}, "random", N, m, e["p"], e["m_scale"], reps,
-                        models(e), math.ceil(e["origin_scale"] * N)) for N, m in e["sizes"]]
-    if e["three_set"]:
-        pts.insert(0, _cover_point({"kind": "three_set", "sets": 3, "elements": 6}, "three_set", 3, 6, e["p"],
-                                   e["m_scale"], reps, models(e), math.ceil(e["origin_scale"] * 3)))
     add("reduction_a", "Reduction A: Set Cover to one ReLU (with and without a bias), exact optimum against the cover "
-        "number", pts, {"exact": {**budget, "bias": False}, "exact_bias": {**budget, "bias": True}})
+        "number", set_cover_points(e, e["m_scale"]), exact)
 
     # figure only, no claim (issue 19): the same instances (seeds shared across m_scale) at every element weight
     e = ex["m_scan"]
-    pts = []
-    for scale in e["m_scales"]:
-        sc = float(scale)
-        if e["three_set"]:
-            pts.append(_cover_point({"kind": "three_set", "sets": 3, "elements": 6, "m_scale": sc}, "three_set", 3, 6,
-                                    e["p"], sc, reps, models(e), math.ceil(e["origin_scale"] * 3), ("m_scale",)))
-        pts += [_cover_point({"kind": "random", "sets": N, "elements": m, "m_scale": sc}, "random", N, m, e["p"], sc,
-                             reps, models(e), math.ceil(e["origin_scale"] * N), ("m_scale",)) for N, m in e["sizes"]]
+    pts = [p for scale in e["m_scales"]
+           for p in set_cover_points(e, float(scale), {"m_scale": float(scale)}, ("m_scale",))]
     add("m_scan", "Reduction A against the element weight M = m_scale N^2: where tau - 1 < OPT <= tau starts (figure "
-        "only)", pts, {"exact": {**budget, "bias": False}, "exact_bias": {**budget, "bias": True}})
+        "only)", pts, exact)
 
     e = ex["reduction_b"]
     pts = []
@@ -101,8 +102,7 @@ def experiments(cfg: Mapping[str, Any], root: Mapping[str, Any]) -> list[Experim
             pts.append(_colour_point({"kind": kind, "vertices": N, "edges": E, "k": k}, kind, N, E, k, reps,
                                      models(e) if k == 2 else ["exact"], k, per * N))
     add("reduction_b", "Reduction B: hypergraph 2-colouring (with and without a bias) and graph 3-colouring "
-        "(bias-free) to k positive ReLUs", pts,
-        {"exact": {**budget, "bias": False}, "exact_bias": {**budget, "bias": True}})
+        "(bias-free) to k positive ReLUs", pts, exact)
 
     e = ex["solver_cost"]
     pts = [Point(labels={"d": int(g["d"]), "n": int(n), "design": "n"}, family=TEACHER, n=int(n), d=int(g["d"]),
