@@ -54,21 +54,6 @@ def test_sq_constant_factor_passes_and_fails():
     assert C.sq_constant_factor({"bias_sweep": _sweep([2, 30, 5], [1] * 3, [1] * 3)}, BOUNDS).verdict == INCONCLUSIVE
 
 
-def test_gd_failure_needs_control_success():
-    evidence = _sweep([3] * 3, [150, 160, 155], [1.1, 1.2, 1.1])
-    assert C.gd_eq4_vs_control({"bias_sweep": evidence}, BOUNDS).verdict == SUPPORTED
-    both = _sweep([3] * 3, [150, 160, 155], [90, 95, 99])
-    ev = C.gd_eq4_vs_control({"bias_sweep": both}, BOUNDS)
-    assert ev.verdict == INCONCLUSIVE and "control" in ev.reason
-    ok = _sweep([3] * 3, [1.1, 1.0, 1.2], [1.1, 1.2, 1.1])
-    assert C.gd_eq4_vs_control({"bias_sweep": ok}, BOUNDS).verdict == NOT_SUPPORTED
-
-
-def test_gd_csq_instance_reads_the_hermite_family():
-    df = _sweep([3] * 3, [150, 160, 155], [1.1, 1.2, 1.1]).replace({"family": {"eq4": "hermite_truncated"}})
-    assert C.gd_csq_instance({"csq": df}, BOUNDS).verdict == SUPPORTED
-
-
 def _popgd(p_eq4: tuple[float, float], p_real: tuple[float, float], n: int = 100) -> pd.DataFrame:
     rows = []
     for fam, ps in (("eq4", p_eq4), ("realizable", p_real)):

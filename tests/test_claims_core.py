@@ -24,6 +24,7 @@ from depth2.claims import (
     log_mean_interval,
     mean_interval,
     minute_summary,
+    paired_difference_interval,
     paired_log_ratio_interval,
     to_markdown,
 )
@@ -164,3 +165,27 @@ def test_evaluate_copies_convergence_into_metrics_rows():
     plain = pd.DataFrame({"replicate": [0]})
     _add_convergence(plain, [Fit("constant", {"c": np.array(0.0)}, {})])
     assert "converged" not in plain.columns
+
+
+def test_paired_difference_interval_values_symmetry_and_coverage():
+    same = np.arange(200) < 80
+    d, lo, hi = paired_difference_interval(same, same)
+    assert d == 0.0 and lo < 0 < hi and hi - lo < 0.02  # no discordant pair: a narrow interval around 0
+    a, b = np.ones(50, bool), np.zeros(50, bool)
+    d, lo, hi = paired_difference_interval(a, b)
+    assert d == 1.0 and 0.85 < lo <= hi <= 1.0  # the half counts pull the centre to 50 / 52
+    rng = np.random.default_rng(11)
+    x, y = rng.random(300) < 0.5, rng.random(300) < 0.3
+    d1, lo1, hi1 = paired_difference_interval(x, y)
+    d2, lo2, hi2 = paired_difference_interval(y, x)
+    assert d1 == pytest.approx(-d2) and lo1 == pytest.approx(-hi2) and hi1 == pytest.approx(-lo2)
+    # coverage over 2000 paired samples of 100 (P(1,0) = 0.10, P(0,1) = 0.05; true difference 0.05)
+    cover = 0
+    for _ in range(2000):
+        u = rng.random(100)
+        a, b = (u < 0.10) | ((u >= 0.15) & (u < 0.55)), ((u >= 0.10) & (u < 0.15)) | ((u >= 0.15) & (u < 0.55))
+        _, lo, hi = paired_difference_interval(a, b)
+        cover += lo <= 0.05 <= hi
+    assert 0.93 <= cover / 2000 <= 0.97
+    with pytest.raises(ValueError, match="equal 1-D shapes"):
+        paired_difference_interval(np.ones(3, bool), np.ones(4, bool))

@@ -59,40 +59,90 @@ def test_constant_factor_regime_in_and_out():
     assert cell.startswith("out:") and ev.verdict == INCONCLUSIVE and "would say supported" in ev.reason
 
 
-def test_gd_eq4_regime_in_and_out():
-    assert C.regime_gd_eq4({"bias_sweep": _sweep()}, BOUNDS) == []
-    out = C.regime_gd_eq4({"bias_sweep": _sweep(converged=False, bmin=-2.0)}, BOUNDS)
-    assert any("gd:" in s and "unconverged" in s for s in out) and any("most negative b" in s for s in out)
-    ev, _ = _claim("gd_fails_eq4").evaluate({"bias_sweep": _sweep()}, BOUNDS)
-    assert ev.verdict == SUPPORTED
-    # where E[yz] is still positive at the sweep's most negative bias, p. 6 predicts no failure: out of regime
-    ev, cell = _claim("gd_fails_eq4").evaluate({"bias_sweep": _sweep(exy_min=7.8e-4)}, BOUNDS)
-    assert cell.startswith("out:") and "E[yz] > 0 at every eq. (4) bias" in cell and ev.verdict == INCONCLUSIVE
-    assert "no exact E[yz]" in C.regime_gd_eq4({"bias_sweep": _sweep().drop(columns="exy")}, BOUNDS)[-1]
+def _pairs(adv: str, rates: dict[float, tuple[float, float]], n: int = 200, exy: float = -3.8e-5, t_e: float = 3.0,
+           converged: bool = True, alpha: float = 1.0) -> pd.DataFrame:
+    """Paired population-GD runs: per bias, (adversarial, control) escape rates; inits 0..k-1 escape on the
+    control, the adversarial family's escapes are the first ones of those (nested, as when labels only hurt)."""
+    rows = []
+    for b, (p_adv, p_ctl) in rates.items():
+        for fam, p in ((adv, p_adv), ("realizable", p_ctl)):
+            k = int(round(p * n))
+            rows += [{"learner": "gd_pop", "family": fam, "b": b, "d": 10, "replicate": i, "escaped": i < k,
+                      "initial_overlap": 0.001 * i, "converged": converged or i < k, "point": f"{fam}_{b}",
+                      "alpha": alpha, "exy": exy if fam == adv else 1e-3,
+                      "t_e": t_e if fam == "hermite_truncated" else np.nan} for i in range(n)]
+    df = pd.DataFrame(rows)
+    df["converged"] = df["converged"].astype("boolean")
+    return df
 
 
-def _csq(alpha: float = 10.0, n_phi: float = 1012.0, seeds: int = 5, gd_adv: float = 50.0) -> pd.DataFrame:
+def test_paired_eq4_claim_passes_fails_and_skips_untestable_points():
+    c = _claim("gd_fails_eq4")
+    ev, cell = c.evaluate({"eq4_gd": _pairs("eq4", {-4.0: (0.1, 0.4)})}, BOUNDS)
+    assert cell == "in" and ev.verdict == SUPPORTED and "gap +0.300" in ev.observed
+    ev, cell = c.evaluate({"eq4_gd": _pairs("eq4", {-4.0: (0.4, 0.4)})}, BOUNDS)
+    assert cell == "in" and ev.verdict == NOT_SUPPORTED  # identical escapes: the gap's interval is below 0.05
+    ev, cell = c.evaluate({"eq4_gd": _pairs("eq4", {-4.0: (0.36, 0.4)})}, BOUNDS)
+    assert ev.verdict == INCONCLUSIVE  # a gap of 0.04 over 200 inits straddles 0.05
+    # a bias where GD dies on the control too is not a test; neither is one with E[yz] > 0
+    both = pd.concat([_pairs("eq4", {-4.0: (0.1, 0.4)}), _pairs("eq4", {-5.0: (0.0, 0.02)})])
+    ev, cell = c.evaluate({"eq4_gd": both}, BOUNDS)
+    assert cell == "in" and ev.verdict == SUPPORTED and "not a test: control escapes 0.02 < 0.1" in ev.observed
+    ev, cell = c.evaluate({"eq4_gd": _pairs("eq4", {-3.0: (0.1, 0.4)}, exy=7.8e-4)}, BOUNDS)
+    assert cell.startswith("out:") and "E[yz] = +0.00078 >= 0" in cell and ev.verdict == INCONCLUSIVE
+
+
+def test_paired_regime_inits_pairing_and_convergence():
+    good = _pairs("eq4", {-4.0: (0.1, 0.4)})
+    assert C.regime_gd_eq4({"eq4_gd": good}, BOUNDS) == []
+    assert any("8 < 150 paired inits" in s for s in C.regime_gd_eq4({"eq4_gd": _pairs("eq4", {-4.0: (0.1, 0.4)},
+                                                                                            n=8)}, BOUNDS))
+    stuck = _pairs("eq4", {-4.0: (0.1, 0.4)}, converged=False)  # dead runs stopped by the budget, still moving
+    assert any("not escaped and gd_pop" in s for s in C.regime_gd_eq4({"eq4_gd": stuck}, BOUNDS))
+    unpaired = good.copy()
+    unpaired.loc[unpaired["family"] == "eq4", "initial_overlap"] += 0.01
+    assert any("not paired" in s for s in C.regime_gd_eq4({"eq4_gd": unpaired}, BOUNDS))
+    assert C.regime_gd_eq4({"eq4_gd": good.iloc[0:0]}, BOUNDS)[0].startswith("no paired gd_pop runs")
+
+
+def test_paired_csq_claim_needs_truncation_order_and_alpha():
+    c = _claim("gd_fails_csq_instance")
+    df = _pairs("hermite_truncated", {-4.0: (0.0, 0.4)}, alpha=10.0)
+    ev, cell = c.evaluate({"csq_gd": df}, BOUNDS)
+    assert cell == "in" and ev.verdict == SUPPORTED
+    ev, cell = c.evaluate({"csq_gd": _pairs("hermite_truncated", {-3.0: (0.0, 0.4)}, t_e=1.0, alpha=10.0)}, BOUNDS)
+    assert cell.startswith("out:") and "t_e = 1 < 2" in cell
+    out = C.regime_gd_csq({"csq_gd": _pairs("hermite_truncated", {-4.0: (0.0, 0.4)}, alpha=1.0)}, BOUNDS)
+    assert any("alpha = 1 < 2" in s for s in out)
+    ev, _ = c.evaluate({"csq_gd": _pairs("hermite_truncated", {-4.0: (0.5, 0.5)}, alpha=10.0)}, BOUNDS)
+    assert ev.verdict == NOT_SUPPORTED
+
+
+def _csq(alpha: float = 10.0, n_phi: float = 1012.0, seeds: int = 5, gd_adv: float = 50.0, t_e: float = 3.0
+         ) -> pd.DataFrame:
     rows = []
     for fam in ("hermite_truncated", "realizable"):
         for r in range(seeds):
             for ln, ratio in (("gd", gd_adv * (1 + 0.02 * r) if fam == "hermite_truncated" else 1.1),
                               ("sq", 3.0 + 0.1 * r)):
                 rows.append({"learner": ln, "family": fam, "b": -3.0, "d": 10, "replicate": r, "ratio": ratio,
-                             "alpha": alpha, "n_phi": n_phi, "point": fam, "converged": True})
+                             "alpha": alpha, "n_phi": n_phi, "point": fam, "converged": True,
+                             "t_e": t_e if fam == "hermite_truncated" else np.nan})
     df = pd.DataFrame(rows)
     df["converged"] = df["converged"].astype("boolean")
     return df
 
 
 def test_csq_regimes_in_and_out():
-    assert C.regime_gd_csq({"csq": _csq()}, BOUNDS) == []
     assert C.regime_sq_beats_gd_csq({"csq": _csq()}, BOUNDS) == []
-    out = C.regime_gd_csq({"csq": _csq(alpha=1.0)}, BOUNDS)
+    out = C.regime_sq_beats_gd_csq({"csq": _csq(alpha=1.0)}, BOUNDS)
     assert out and "alpha = 1 < 2" in out[0] and "+0.00 eps" in out[0]
     out = C.regime_sq_beats_gd_csq({"csq": _csq(n_phi=3.0, seeds=3)}, BOUNDS)
     assert any("n Phi(b) = 3 < 1000" in s for s in out) and any("seeds" in s for s in out)
     wide = _csq().assign(d=50)  # 1012 active rows are 20 per dimension at d = 50: out
     assert any("< 5000 (100 x d)" in s for s in C.regime_sq_beats_gd_csq({"csq": wide}, BOUNDS))
+    # t_e = 1 (b = -3, alpha = 10): Thm 2's cost ~ d^t_e is polynomial, GD is not predicted to fail: out
+    assert any("t_e = 1 < 2" in s for s in C.regime_sq_beats_gd_csq({"csq": _csq(t_e=1.0)}, BOUNDS))
     ev, cell = _claim("sq_beats_gd_csq").evaluate({"csq": _csq()}, BOUNDS)
     assert cell == "in" and ev.verdict == SUPPORTED
     ev, cell = _claim("sq_beats_gd_csq").evaluate({"csq": _csq(gd_adv=1.0)}, BOUNDS)

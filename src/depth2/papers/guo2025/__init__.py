@@ -43,6 +43,17 @@ FIGURES = (
         "exact for any d: they live in the plane of v and w0. " + HALF,
         _draw("population_gd"), size=(9.0, 6.2)),
     FigureSpec(
+        "gd_pairs", ("eq4_gd", "csq_gd"), "guo2025: exact population GD, adversarial labels against the control",
+        "**Paper suggests** (p. 6, eq. (4): E[yz] < 0 for b << 0; Thm 2: no CSQ algorithm succeeds on the "
+        "Hermite-truncated instance, at a cost growing like d^t_e): gradient descent should fail on the adversarial "
+        "labels where it succeeds on the control. **Plot shows** the fraction of random initializations (|w0| = "
+        "0.01, b0 = 0) whose exact population GD (n = infinity, Armijo steps, each run to escape or to its own "
+        "convergence test) escapes the zero function, against b, for the adversarial family and the realizable "
+        "control from the same initializations (Wilson 95% intervals): eq. (4) at alpha = 1, E[yz] < 0 shaded "
+        "(left), and the CSQ instance at alpha = 10 (right). Where GD dies on the control too (the bias alone "
+        "kills it), a point does not test the labels; the claims table says which points test them. " + HALF,
+        _draw("gd_pairs"), size=(10.0, 4.2)),
+    FigureSpec(
         "pca_overlap", ("pca_overlap",), "guo2025: thresholded-PCA warm start",
         "**Paper predicts** (Thm 13): the top eigenvector of E[x x^T 1{|y| >= 1/|b|}] has overlap "
         "1 - O(log alpha/alpha) with the hidden direction v; PGD (Thm 7) needs a warm start of overlap 0.9. "

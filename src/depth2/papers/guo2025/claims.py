@@ -28,6 +28,7 @@ from depth2.claims import (
     log_mean_interval,
     mean_interval,
     min_seeds_shortfalls,
+    paired_difference_interval,
     proportion_interval,
     slope_interval,
 )
@@ -36,7 +37,8 @@ PAPER = "guo2025"
 
 # Regime defaults (used when a bounds mapping predates a key; the config schema sets the same values).
 REGIME_DEFAULTS = {"n_phi_per_d": 100.0, "val_active_min": 300.0, "min_seeds": 5, "very_negative_b": -3.0,
-                   "popgd_inits_min": 150, "csq_alpha_min": 2.0, "sign_biases": [-3.0, -3.5, -4.0, -5.0],
+                   "popgd_inits_min": 150, "csq_alpha_min": 2.0, "gap_min": 0.05, "control_escape_min": 0.1,
+                   "csq_te_min": 2, "sign_biases": [-3.0, -3.5, -4.0, -5.0],
                    "sign_alphas": [1.0, 10.0]}
 
 
@@ -92,50 +94,70 @@ def sq_constant_factor(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, 
                        "an interval straddles the bound or a point has < 2 seeds")
 
 
-def _gd_failure_vs_control(df: pd.DataFrame, adversarial: str, bound: float) -> Evidence:
-    """Per (b, d): GD fails on ``adversarial`` (CI above ``bound``) while it succeeds on the control."""
-    gd = df[df["learner"] == "gd"]
-    if gd.empty:
-        return Evidence(INCONCLUSIVE, "n/a", "n/a", "gd did not run in this experiment")
-    evidence, counter, both_fail, unclear = [], [], [], []
-    for (b, d), g in gd.groupby(["b", "d"], sort=True):
-        adv, ctl = g[g["family"] == adversarial]["ratio"], g[g["family"] == "realizable"]["ratio"]
-        if adv.empty or ctl.empty:
+def _pairs(df: pd.DataFrame, adversarial: str) -> dict[tuple[float, int], pd.DataFrame]:
+    """Per (b, d): the adversarial family's and the control's runs side by side, one row per init (replicate),
+    columns ``adv``/``ctl`` (escaped), ``adv_overlap``/``ctl_overlap`` (initial overlap, equal when paired),
+    and the point's ``exy`` / ``t_e``."""
+    out = {}
+    for (b, d), g in df[df["learner"] == "gd_pop"].groupby(["b", "d"], sort=True):
+        adv = g[g["family"] == adversarial].set_index("replicate")
+        ctl = g[g["family"] == "realizable"].set_index("replicate")
+        both = adv.index.intersection(ctl.index)
+        if both.empty:
             continue
-        _, alo, ahi = mean_interval(adv)
-        _, clo, chi = mean_interval(ctl)
-        tag = f"b={b:g}, d={d}: adversarial {adv.mean():.3g}, control {ctl.mean():.3g}"
-        adv_fails, adv_ok = alo > bound, ahi <= bound
-        ctl_ok, ctl_fails = chi <= bound, clo > bound
-        if adv_fails and ctl_ok:
-            evidence.append(tag)
-        elif adv_ok:
-            counter.append(tag)
-        elif adv_fails and ctl_fails:
-            both_fail.append(tag)
-        else:
-            unclear.append(tag)
-    observed = "; ".join(
-        f"{name}: [{', '.join(v)}]" for name, v in
-        (("GD fails only on adversarial", evidence), ("GD succeeds on adversarial", counter),
-         ("GD fails on both", both_fail), ("unclear", unclear)) if v)
-    measured = (f"mean exact L/OPT of gd per (b, d), adversarial family vs realizable control, "
-                f"success = L/OPT <= {bound:g}")
-    if evidence:
-        return Evidence(SUPPORTED, observed, measured)
-    if counter and not both_fail and not unclear:
-        return Evidence(NOT_SUPPORTED, observed, measured, "GD reaches O(OPT) on the adversarial family everywhere")
-    reason = ("GD also fails on the control at the same b, init and budget: its failure is not CSQ evidence"
-              if both_fail else "intervals too wide to decide")
-    return Evidence(INCONCLUSIVE, observed, measured, reason)
+        out[(float(b), int(d))] = pd.DataFrame({
+            "adv": adv.loc[both, "escaped"].astype(bool), "ctl": ctl.loc[both, "escaped"].astype(bool),
+            "adv_overlap": adv.loc[both, "initial_overlap"], "ctl_overlap": ctl.loc[both, "initial_overlap"],
+            "exy": adv.loc[both, "exy"], "t_e": adv.loc[both, "t_e"] if "t_e" in adv.columns else np.nan})
+    return out
+
+
+def _testable(pair: pd.DataFrame, adversarial: str, bounds: Mapping[str, Any]) -> str:
+    """Why a paired point cannot test the labels ('' when it can): GD dies on the control too, or the
+    adversarial labels are not predicted to hurt there (E[yz] >= 0 on eq. (4); t_e < csq_te_min on the CSQ
+    instance)."""
+    need = float(_bound(bounds, "control_escape_min"))
+    if pair["ctl"].mean() < need:
+        return f"control escapes {pair['ctl'].mean():.2f} < {need:g}"
+    if adversarial == "eq4" and not float(pair["exy"].iloc[0]) < 0:
+        return f"E[yz] = {float(pair['exy'].iloc[0]):+.2g} >= 0"
+    if adversarial == "hermite_truncated" and not float(pair["t_e"].iloc[0]) >= float(_bound(bounds, "csq_te_min")):
+        return f"t_e = {float(pair['t_e'].iloc[0]):g} < {_bound(bounds, 'csq_te_min')}"
+    return ""
+
+
+def _paired_escape_gap(df: pd.DataFrame, adversarial: str, bounds: Mapping[str, Any]) -> Evidence:
+    """At every testable (b, d) (:func:`_testable`): the escape rate of exact population GD on the control minus
+    that on ``adversarial``, paired by init, has its 95% interval (Agresti-Min) above ``bounds.gap_min``; not
+    supported where the interval lies below it."""
+    gap_min = float(_bound(bounds, "gap_min"))
+    verdicts, obs, skipped = [], [], []
+    for (b, d), pair in _pairs(df, adversarial).items():
+        diff, lo, hi = paired_difference_interval(pair["ctl"], pair["adv"])
+        tag = (f"b={b:g}, d={d}: escape control {pair['ctl'].mean():.2f}, {adversarial} {pair['adv'].mean():.2f}, "
+               f"gap {diff:+.3f} (95% CI {lo:+.3f}..{hi:+.3f}; {len(pair)} paired inits)")
+        why = _testable(pair, adversarial, bounds)
+        if why:
+            skipped.append(f"{tag} [not a test: {why}]")
+            continue
+        verdicts.append(compare(lo, hi, gap_min, "above"))
+        obs.append(tag)
+    measured = ("fraction of random inits whose exact population GD (n = infinity, each run to escape or its own "
+                f"convergence test) escapes the trivial solution (loss <= {float(bounds['escape_fraction']):g} x the "
+                f"zero function's), control minus {adversarial}, paired by init")
+    if not verdicts:
+        return Evidence(INCONCLUSIVE, "; ".join(skipped) or "n/a", measured, "no testable point")
+    ev = every_point(verdicts, obs, measured, f"an interval straddles the gap {gap_min:g}")
+    observed = ev.observed + (f"; not tests: {'; '.join(skipped)}" if skipped else "")
+    return replace(ev, observed=observed)
 
 
 def gd_eq4_vs_control(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any]) -> Evidence:
-    return _gd_failure_vs_control(tables["bias_sweep"], "eq4", float(bounds["success_ratio"]))
+    return _paired_escape_gap(tables["eq4_gd"], "eq4", bounds)
 
 
 def gd_csq_instance(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any]) -> Evidence:
-    return _gd_failure_vs_control(tables["csq"], "hermite_truncated", float(bounds["success_ratio"]))
+    return _paired_escape_gap(tables["csq_gd"], "hermite_truncated", bounds)
 
 
 def popgd_dimension(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any]) -> Evidence:
@@ -245,35 +267,32 @@ def regime_constant_factor(tables: Mapping[str, pd.DataFrame], bounds: Mapping[s
     return out
 
 
-def _gd_regime(df: pd.DataFrame, adversarial: str, bounds: Mapping[str, Any]) -> list[str]:
-    gd = df[(df["learner"] == "gd") & df["family"].isin([adversarial, "realizable"])]
-    if gd.empty:
-        return ["gd did not run"]
-    out = convergence_shortfalls(gd, ["gd"])
-    out += _seed_shortfalls(gd, ["family", "b", "d"], bounds)
-    if set(gd["family"]) != {adversarial, "realizable"}:
-        out.append(f"needs both {adversarial} and the realizable control")
+def _paired_regime(df: pd.DataFrame, adversarial: str, bounds: Mapping[str, Any]) -> list[str]:
+    """>= popgd_inits_min paired inits per point, the pairs share their init, every run that did not escape
+    converged (dead for good, not stopped by the budget), and at least one testable point (:func:`_testable`)."""
+    pairs = _pairs(df, adversarial) if not df.empty else {}
+    if not pairs:
+        return [f"no paired gd_pop runs of {adversarial} and the realizable control"]
+    stuck = df[(df["learner"] == "gd_pop") & ~df["escaped"].astype(bool)]
+    out = [f"not escaped and {s}" for s in convergence_shortfalls(stuck, ["gd_pop"])]
+    need = int(_bound(bounds, "popgd_inits_min"))
+    fewest = min(len(p) for p in pairs.values())
+    if fewest < need:
+        out.append(f"{fewest} < {need} paired inits at some point")
+    unpaired = [k for k, p in pairs.items() if not np.allclose(p["adv_overlap"], p["ctl_overlap"], atol=1e-12)]
+    if unpaired:
+        out.append(f"initial overlaps differ between the families at (b, d) = {unpaired[0]}: not paired")
+    reasons = {k: _testable(p, adversarial, bounds) for k, p in pairs.items()}
+    if all(reasons.values()):
+        out.append("no testable point: " + "; ".join(f"b={b:g}, d={d}: {r}" for (b, d), r in reasons.items()))
     return out
 
 
 def regime_gd_eq4(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any]) -> list[str]:
-    """gd converged (its own test, not its budget) on both families, >= min_seeds, the sweep reaches
-    b <= very_negative_b, and at some eq. (4) point of the sweep the exact E[yz] (the metrics' ``exy``) is
-    negative: p. 6 predicts GD's failure from that sign, so at biases where E[yz] is still positive (b >= -3.5
-    at alpha = 1) GD is not predicted to fail and the run cannot test the claim."""
-    df = tables["bias_sweep"]
-    out = _gd_regime(df, "eq4", bounds)
-    bneg = float(_bound(bounds, "very_negative_b"))
-    if not df.empty and float(df["b"].min()) > bneg:
-        out.append(f"most negative b = {float(df['b'].min()):g} > {bneg:g}")
-    eq4 = df[(df["family"] == "eq4") & (df["learner"] == "gd")] if not df.empty else df
-    if "exy" not in eq4.columns or eq4["exy"].isna().all():
-        out.append("no exact E[yz] recorded for the eq. (4) points")
-    elif not (eq4["exy"] < 0).any():
-        at = eq4.loc[eq4["b"].idxmin()]
-        out.append(f"E[yz] > 0 at every eq. (4) bias of the sweep (+{float(at['exy']):.2g} at b = {float(at['b']):g}): "
-                   "GD is predicted to fail only where it is negative")
-    return out
+    """Paired runs in regime (:func:`_paired_regime`), a testable bias being one where the exact E[yz] on eq. (4)
+    is negative (p. 6 predicts GD's trouble from that sign) and GD escapes on the control from >=
+    control_escape_min of the inits."""
+    return _paired_regime(tables["eq4_gd"], "eq4", bounds)
 
 
 def _csq_alpha_shortfalls(df: pd.DataFrame, bounds: Mapping[str, Any]) -> list[str]:
@@ -288,19 +307,36 @@ def _csq_alpha_shortfalls(df: pd.DataFrame, bounds: Mapping[str, Any]) -> list[s
             ] if a < need else []
 
 
+def _te_shortfalls(df: pd.DataFrame, bounds: Mapping[str, Any]) -> list[str]:
+    """Thm 2's CSQ cost grows like d^t_e: at t_e < csq_te_min it predicts nothing visible at these d."""
+    need = float(_bound(bounds, "csq_te_min"))
+    adv = df[df["family"] == "hermite_truncated"] if not df.empty else df
+    if "t_e" not in adv.columns or adv["t_e"].isna().all():
+        return ["no truncation order t_e recorded for the CSQ instance"]
+    low = adv[adv["t_e"] < need]
+    if low.empty:
+        return []
+    return [f"t_e = {float(low['t_e'].max()):g} < {need:g} at b = {', '.join(f'{b:g}' for b in sorted(set(low['b'])))} "
+            "(Hermite degrees 0..t_e removed; the CSQ cost ~ d^t_e is polynomial there)"]
+
+
 def regime_gd_csq(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any]) -> list[str]:
-    df = tables["csq"]
-    return _gd_regime(df, "hermite_truncated", bounds) + _csq_alpha_shortfalls(df, bounds)
+    """Paired runs in regime (:func:`_paired_regime`; a testable point has t_e >= csq_te_min), alpha >=
+    csq_alpha_min."""
+    df = tables["csq_gd"]
+    return _paired_regime(df, "hermite_truncated", bounds) + _csq_alpha_shortfalls(df, bounds)
 
 
 def regime_sq_beats_gd_csq(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any]) -> list[str]:
-    """Both learners converged, alpha >= csq_alpha_min, n Phi(b) >= n_phi_per_d x d (sq needs active rows to find
-    v at all: with ~3 active rows every learner returns the zero function), >= min_seeds."""
+    """Both learners converged, alpha >= csq_alpha_min, t_e >= csq_te_min (GD is predicted to fail only there),
+    n Phi(b) >= n_phi_per_d x d (sq needs active rows to find v at all: with ~3 active rows every learner returns
+    the zero function), >= min_seeds."""
     df = tables["csq"]
     adv = df[(df["family"] == "hermite_truncated") & df["learner"].isin(["gd", "sq"])]
     if adv.empty:
         return ["gd and sq did not run on the CSQ instance"]
     out = _csq_alpha_shortfalls(df, bounds)
+    out += _te_shortfalls(adv, bounds)
     out += _active_shortfalls(adv, float(_bound(bounds, "n_phi_per_d")))
     out += convergence_shortfalls(adv, ["gd", "sq"])
     out += _seed_shortfalls(adv, ["learner", "b", "d"], bounds)
@@ -518,24 +554,30 @@ CLAIMS = (
                         "every sq/alg1 fit converged; >= bounds.min_seeds seeds; sweep reaches b <= "
                         "bounds.very_negative_b", regime_constant_factor)),
     Claim(f"{PAPER}.gd_fails_eq4", PAPER,
-          "Gradient descent fails to reach O(OPT) on the eq. (4) family at very negative b while it succeeds on "
-          "the realizable control at the same b, init and budget.",
-          "Section 1.2, eq. (4) and Fig. 2 (pp. 5-6): an illustration of how noise harms GD; not a theorem "
-          "(Thm 2 is about the CSQ instance).",
-          ("bias_sweep",), "gd L/OPT > bounds.success_ratio on eq4 and <= it on the control, at some b",
+          "Where the exact E[yz] on eq. (4) is negative, gradient descent from a small random start escapes the "
+          "trivial solution less often on eq. (4) than on the realizable control from the same start: the labels "
+          "below the hyperplane, not the bias alone, make it fail.",
+          "Section 1.2, eq. (4) and Fig. 2 (pp. 5-6): an illustration of how noise harms GD (E[yz] < 0 for b << 0); "
+          "not a theorem (Thm 2 is about the CSQ instance). Run as exact population GD (n = infinity): empirical GD "
+          "at b = -4, -5 needs n ~ 1e8-1e10 rows for thousands of active ones.",
+          ("eq4_gd",), "escape rate on the control minus on eq. (4), paired by init: 95% interval above "
+          "bounds.gap_min at every testable bias",
           gd_eq4_vs_control, reconstruction=True,
-          regime=Regime("every gd fit converged by its own test (not its step budget), on both families; "
-                        ">= bounds.min_seeds seeds; sweep reaches b <= bounds.very_negative_b and a bias where the "
-                        "exact E[yz] < 0 (p. 6's reason for the failure)", regime_gd_eq4)),
+          regime=Regime(">= bounds.popgd_inits_min inits per point, paired (equal initial overlaps); every run that "
+                        "did not escape converged; a testable bias: exact E[yz] < 0 there and GD escapes on the "
+                        "control from >= bounds.control_escape_min of the inits", regime_gd_eq4)),
     Claim(f"{PAPER}.gd_fails_csq_instance", PAPER,
-          "Gradient descent fails on the Hermite-truncated CSQ instance where it succeeds on the realizable "
-          "control at the same b, init and budget.",
+          "Gradient descent from a small random start escapes the trivial solution less often on the "
+          "Hermite-truncated CSQ instance than on the realizable control from the same start.",
           "Theorem 2 (p. 3; Thm 33 and App. G, pp. 36-40): no poly-time CSQ algorithm reaches alpha OPT + eps "
-          "(asymptotic in d and 1/eps).",
-          ("csq",), "gd L/OPT > bounds.success_ratio on the CSQ instance and <= it on the control, at some (b, d)",
+          "(asymptotic in d and 1/eps; the cost grows like d^t_e). Run as exact population GD (n = infinity), a "
+          "CSQ algorithm with exact queries.",
+          ("csq_gd",), "escape rate on the control minus on the CSQ instance, paired by init: 95% interval above "
+          "bounds.gap_min at every testable (b, d)",
           gd_csq_instance,
-          regime=Regime("CSQ alpha >= bounds.csq_alpha_min (at alpha = 1 the paper's margin is 0); every gd fit "
-                        "converged; >= bounds.min_seeds seeds", regime_gd_csq)),
+          regime=Regime("CSQ alpha >= bounds.csq_alpha_min; >= bounds.popgd_inits_min paired inits per point; every "
+                        "run that did not escape converged; a testable point: t_e >= bounds.csq_te_min and GD "
+                        "escapes on the control from >= bounds.control_escape_min of the inits", regime_gd_csq)),
     Claim(f"{PAPER}.popgd_dimension", PAPER,
           "Exact population GD from random initialization escapes the trivial (dead-ReLU) solution less often "
           "as d grows on the adversarial family (the CSQ instance where it runs, else eq. (4)) than on the "
@@ -566,8 +608,9 @@ CLAIMS = (
           "On the CSQ instance the SQ algorithm reaches a lower loss than gradient descent.",
           "Theorems 1 and 2 together: SQ reaches O(OPT), CSQ (GD) cannot (asymptotically).",
           ("csq",), "L_gd / L_sq > 1 at every (b, d)", sq_beats_gd_on_csq,
-          regime=Regime("CSQ alpha >= bounds.csq_alpha_min; n Phi(b) >= bounds.n_phi_per_d x d; gd and sq "
-                        "converged; >= bounds.min_seeds seeds", regime_sq_beats_gd_csq)),
+          regime=Regime("CSQ alpha >= bounds.csq_alpha_min; t_e >= bounds.csq_te_min; n Phi(b) >= "
+                        "bounds.n_phi_per_d x d; gd and sq converged; >= bounds.min_seeds seeds",
+                        regime_sq_beats_gd_csq)),
     Claim(f"{PAPER}.exy_sign", PAPER,
           "On eq. (4) the correlation E[y <v, x>] that a gradient step from w ~ 0 reads is positive at moderate "
           "b and turns negative for very negative b, at alpha = 1 and alpha = 10.",

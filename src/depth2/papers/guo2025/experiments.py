@@ -53,10 +53,11 @@ def experiments(cfg: Mapping[str, Any], root: Mapping[str, Any]) -> list[Experim
     lp = learner_params(cfg)
     out: list[Experiment] = []
 
-    def add(name: str, title: str, points: list[Point]) -> None:
+    def add(name: str, title: str, points: list[Point], overrides: Mapping[str, dict] | None = None) -> None:
         if ex[name]["enabled"]:
             used = {ln for p in points for ln in p.learners}
-            out.append(Experiment("guo2025", name, title, tuple(points), {k: lp[k] for k in sorted(used)}))
+            params = {k: {**lp[k], **(overrides or {}).get(k, {})} for k in sorted(used)}
+            out.append(Experiment("guo2025", name, title, tuple(points), params))
 
     e = ex["bias_sweep"]
     add("bias_sweep", "L/OPT against the bias b, adversarial eq. (4) family and realizable control",
@@ -76,6 +77,17 @@ def experiments(cfg: Mapping[str, Any], root: Mapping[str, Any]) -> list[Experim
     add("sq_vs_n", "SQ algorithm's L/OPT against n Phi(b) at a very negative bias",
         [_point(f, e["bias"], max(int(math.ceil(k / float(Phi(e["bias"])))), 1000), d, reps, ["sq"], cfg,
                 n_phi=int(k)) for f in e["families"] for k in e["n_phi"]])
+
+    for name, adversarial, title in (
+            ("eq4_gd", "eq4", "Exact population GD on eq. (4) against the control from the same inits"),
+            ("csq_gd", "hermite_truncated", "Exact population GD on the CSQ instance against the control from the "
+                                            "same inits")):
+        e = ex[name]
+        # Each run stops once it has escaped (loss <= escape_fraction x the zero function's: the claims'
+        # statistic, decided from then on because the loss only decreases) or at its own convergence test.
+        stop = {"gd_pop": {"max_steps": int(e["max_steps"]), "stop_below": float(cfg["bounds"]["escape_fraction"])}}
+        add(name, title, [_point(f, b, 1, dd, e["inits"], ["gd_pop"], cfg, alpha=float(e["alpha"]))
+                          for f in (adversarial, "realizable") for b in e["biases"] for dd in e["dims"]], stop)
 
     e = ex["csq"]
     add("csq", "GD against SQ on the Hermite-truncated CSQ instance and the realizable control",

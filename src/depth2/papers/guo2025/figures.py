@@ -123,3 +123,34 @@ def csq(tables: Mapping[str, pd.DataFrame], fig) -> None:
         ax.set_title(FAMILY_LABEL[fam])
     axes[0].set_ylabel("exact loss / OPT (bars: mean; dots: seeds)")
     axes[-1].legend(loc="best")
+
+
+def gd_pairs(tables: Mapping[str, pd.DataFrame], fig) -> None:
+    """Escape rate of exact population GD against b, adversarial family and control from the same inits, one
+    panel per experiment (eq4_gd, csq_gd), one line per (family, d)."""
+    names = [n for n in ("eq4_gd", "csq_gd") if n in tables and not tables[n].empty]
+    axes = fig.subplots(1, len(names), sharey=True, squeeze=False)[0]
+    for ax, name in zip(axes, names, strict=True):
+        df = tables[name]
+        dims = sorted(set(df["d"]))
+        markers = dict(zip(dims, ("o", "s", "^", "D"), strict=False))
+        for (fam, d), sub in df.groupby(["family", "d"], sort=True):
+            rows = [(b, *proportion_interval(int(g["escaped"].sum()), len(g))) for b, g in sub.groupby("b")]
+            b, p, lo, hi = (np.array(v) for v in zip(*rows, strict=True))
+            shift = 0.03 if fam == "realizable" else -0.03  # identical rates would hide one family behind the other
+            line_with_interval(ax, b + shift, p, lo, hi, label=f"{FAMILY_LABEL[fam]}, d = {d}", color=color(fam),
+                               marker=markers.get(d, "o"))
+        adv = df[df["family"] != "realizable"].groupby("b").first()
+        if name == "eq4_gd":
+            neg = adv.index[adv["exy"] < 0]
+            if len(neg):
+                ax.axvspan(float(neg.min()) - 0.25, float(neg.max()) + 0.25, color="0.9", zorder=0,
+                           label="exact E[yz] < 0 (p. 6)")
+            ax.set_title(f"eq. (4), alpha = {float(df['alpha'].iloc[0]):g}")
+        else:
+            ax.set_title(f"CSQ instance, alpha = {float(df['alpha'].iloc[0]):g}; t_e = "
+                         + ", ".join(f"{int(t)} at b={b:g}" for b, t in adv["t_e"].items()))
+        ax.set_xlabel("bias b")
+        ax.set_ylim(-0.03, 1.03)
+        ax.legend(loc="best", fontsize=7)
+    axes[0].set_ylabel("fraction of inits escaping the zero function\n(exact population GD; Wilson 95%)")

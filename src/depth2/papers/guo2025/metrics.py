@@ -15,6 +15,7 @@ from depth2.core.gaussian import Phi
 from depth2.core.io import dumps
 from depth2.core.single_index import direction_correlation, exact_loss, optimal_loss, zero_loss
 from depth2.learners.base import Fit
+from depth2.papers.guo2025.data import truncation_order
 
 
 @functools.lru_cache(maxsize=16)
@@ -29,7 +30,8 @@ def _opt_and_zero(family: str, params: str, hidden: str) -> tuple[float, float]:
 
 def evaluate(dataset: Any, fits: Sequence[Fit], bounds: Mapping[str, Any]) -> pd.DataFrame:
     """One row per replicate: exact loss, OPT, L/OPT, overlap with the hidden direction, the exact correlation
-    ``exy = E[y <v, x>]`` of the point's target, and two flags:
+    ``exy = E[y <v, x>]`` of the point's target, the CSQ instance's truncation order ``t_e`` (NaN on other
+    families), and two flags:
     ``success`` (L/OPT <= bounds.success_ratio) and ``escaped`` (loss <= bounds.escape_fraction times the
     zero function's: the fit left the trivial, dead-ReLU solution).
 
@@ -47,6 +49,9 @@ def evaluate(dataset: Any, fits: Sequence[Fit], bounds: Mapping[str, Any]) -> pd
         # E[y <v, x>]: the correlation GD's first step from w ~ 0 reads (p. 6); it depends on the family, b and
         # alpha only, so replicate 0's target gives it for every replicate.
         exy = direction_correlation(family.population(spec.params, {k: v[0] for k, v in dataset.hidden.items()}))
+    # Truncation order of the CSQ instance (Hermite degrees 0..t_e removed; Thm 2's cost grows like d^t_e).
+    t_e = (float(truncation_order(float(spec.params["b"]), float(spec.params.get("alpha", 1.0))))
+           if spec.family == "guo2025.hermite_truncated" else np.nan)
     for r, fit in enumerate(fits):
         target = family.population(spec.params, {k: v[r] for k, v in dataset.hidden.items()})
         w, b = np.asarray(fit.params["w"], dtype=float), float(fit.params["b"])
@@ -66,7 +71,7 @@ def evaluate(dataset: Any, fits: Sequence[Fit], bounds: Mapping[str, Any]) -> pd
                      else np.nan,
                      "n_phi_val": float(val_rows) * phi_b if val_rows is not None else np.nan,
                      "oracle_ratio": oracle, "selection_excess": ratio / oracle if np.isfinite(oracle) else np.nan,
-                     "exy": exy})
+                     "exy": exy, "t_e": t_e})
     return pd.DataFrame(rows)
 
 
