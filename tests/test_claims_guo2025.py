@@ -336,3 +336,26 @@ def test_eq9_evidence_both_directions_and_zero(monkeypatch):
     monkeypatch.setattr(C, "eq9_margin", lambda lam, rho, convention="algorithm1": real(lam, rho, "appendix_d4"))
     ev = C.eq9_margin_claim({"bias_sweep": _sweep()}, BOUNDS)
     assert ev.verdict == SUPPORTED and ev.reason == ""
+
+
+def _tail(slope: float = -1.0, level: float = 0.05, seeds: int = 5, biases=(-3.0, -4.0, -5.0),
+          n_phis=(100.0, 300.0, 1000.0, 3000.0)) -> pd.DataFrame:
+    """pca_tail rows with 1 - |<w0, v>| = level (n_phi / 100)^slope, times a small per-seed spread."""
+    rows = [{"learner": "pca_tail", "family": fam, "b": b, "d": 10, "n_phi": k, "replicate": r,
+             "abs_overlap": 1.0 - level * (k / 100.0) ** slope * (1.0 + 0.05 * (r - seeds / 2) / seeds)}
+            for fam in ("eq4", "realizable") for b in biases for k in n_phis for r in range(seeds)]
+    return pd.DataFrame(rows)
+
+
+def test_pca_theorem13_passes_fails_and_regime():
+    c = _claim("pca_theorem13")
+    ev, cell = c.evaluate({"pca_tail": _tail()}, BOUNDS)
+    assert cell == "in" and ev.verdict == SUPPORTED and "slope of log(1 - |<w0,v>|) on log n Phi -1.00" in ev.observed
+    ev, _ = c.evaluate({"pca_tail": _tail(slope=-0.3)}, BOUNDS)  # the error falls too slowly: outside the band
+    assert ev.verdict == NOT_SUPPORTED
+    ev, _ = c.evaluate({"pca_tail": _tail(level=0.5)}, BOUNDS)  # overlap 0.83 at n Phi = 300: below 0.9
+    assert ev.verdict == NOT_SUPPORTED and "lowest interval end" in ev.observed
+    out = C.regime_pca_tail({"pca_tail": _tail(biases=(-3.0, -4.0), n_phis=(300.0, 1000.0), seeds=3)}, BOUNDS)
+    assert any("most negative b = -4 > -5" in s for s in out) and any("spans 300..1000" in s for s in out)
+    assert any("seeds" in s for s in out)
+    assert C.regime_pca_tail({"pca_tail": _tail()}, BOUNDS) == []

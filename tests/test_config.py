@@ -40,8 +40,8 @@ BAD = [
     ({"guo2025": {"n_min": 5000, "n_max": 1000}}, "guo2025.n_min", "must not exceed"),
     ({"guo2025": {"bounds": {"success_ratio": 0.5}}}, "guo2025.bounds.success_ratio", "> 1"),
     ({"guo2025": {"experiments": {k: {"enabled": False} for k in
-                                  ("bias_sweep", "population_gd", "pca_overlap", "sq_vs_n", "eq4_gd", "csq_gd",
-                                   "csq")}}},
+                                  ("bias_sweep", "population_gd", "pca_overlap", "pca_tail", "sq_vs_n", "eq4_gd",
+                                   "csq_gd", "csq")}}},
      "guo2025.experiments", "empty grid"),
     ({"guo2025": {"bounds": {"escape_fraction": 1.5}}}, "guo2025.bounds.escape_fraction", "< 1"),
     ({"storage": {"block_rows": 10}}, "storage.block_rows", ">= 1024"),

@@ -20,7 +20,7 @@ __all__ = ["Fit", "Learner", "get", "names", "register", "module_of"]
 # against what the modules register.
 _MODULES: dict[str, tuple[str, ...]] = {
     "depth2.learners.trivial": ("trivial", "zero"),
-    "depth2.learners.single_relu": ("alg1", "gd", "gd_pop", "sq", "sq_pca"),
+    "depth2.learners.single_relu": ("alg1", "gd", "gd_pop", "pca_tail", "sq", "sq_pca"),
     "depth2.learners.net_local": ("net_lbfgs",),
     "depth2.learners.tensor_nets": ("hermite_tensor", "hermite_tensor+refine", "hermite_tensor_t3",
                                     "hermite_tensor_t4", "hermite_tensor_zero_bias"),

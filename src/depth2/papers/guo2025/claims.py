@@ -38,8 +38,8 @@ PAPER = "guo2025"
 # Regime defaults (used when a bounds mapping predates a key; the config schema sets the same values).
 REGIME_DEFAULTS = {"n_phi_per_d": 100.0, "val_active_min": 300.0, "min_seeds": 5, "very_negative_b": -3.0,
                    "popgd_inits_min": 150, "csq_alpha_min": 2.0, "gap_min": 0.05, "control_escape_min": 0.1,
-                   "csq_te_min": 2, "sign_biases": [-3.0, -3.5, -4.0, -5.0],
-                   "sign_alphas": [1.0, 10.0]}
+                   "csq_te_min": 2, "pca_slope_lo": -1.25, "pca_slope_hi": -0.75,
+                   "sign_biases": [-3.0, -3.5, -4.0, -5.0], "sign_alphas": [1.0, 10.0]}
 
 
 def _bound(bounds: Mapping[str, Any], key: str) -> Any:
@@ -209,6 +209,41 @@ def pca_overlap(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any]) -
                        "an interval straddles the bound or < 2 seeds")
 
 
+def pca_theorem13(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any]) -> Evidence:
+    """Per (family, b): the mean |<w0, v>| of the true-guess PCA start has its 95% interval above overlap_min at
+    every n Phi(b) >= overlap_n_phi, and log(1 - |<w0, v>|) falls with log n Phi(b) at the rate of a sample
+    eigenvector, 1 - |cos| ~ theta^2 / 2 ~ d / (rows read): the slope's interval inside [pca_slope_lo,
+    pca_slope_hi] (not supported when it lies outside)."""
+    df = tables["pca_tail"]
+    need, omin = float(bounds["overlap_n_phi"]), float(bounds["overlap_min"])
+    verdicts, obs = [], []
+    for (fam, b), g in df.groupby(["family", "b"], sort=True):
+        big = g[g["n_phi"] >= need * 0.999]
+        worst = None
+        for k, gk in big.groupby("n_phi", sort=True):
+            m, lo, hi = mean_interval(gk["abs_overlap"])
+            verdicts.append(compare(lo, hi, omin, "above"))
+            worst = (k, m, lo) if worst is None or lo < worst[2] else worst
+        fit = slope_interval(np.log(g["n_phi"]), np.log((1.0 - g["abs_overlap"]).clip(lower=1e-15)))
+        if fit is None:
+            verdicts.append(INCONCLUSIVE)
+            obs.append(f"{fam} b={b:g}: too few points for a slope")
+            continue
+        slope, slo, shi = fit
+        lo_b, hi_b = float(_bound(bounds, "pca_slope_lo")), float(_bound(bounds, "pca_slope_hi"))
+        verdicts.append(SUPPORTED if lo_b < slo and shi < hi_b else
+                        NOT_SUPPORTED if shi < lo_b or slo > hi_b else INCONCLUSIVE)
+        low = g[g["n_phi"] == g["n_phi"].min()]["abs_overlap"].mean()
+        high = g[g["n_phi"] == g["n_phi"].max()]["abs_overlap"].mean()
+        obs.append(f"{fam} b={b:g}: |<w0,v>| {low:.4f} at n Phi={g['n_phi'].min():.0f} -> {high:.5f} at "
+                   f"{g['n_phi'].max():.0f}; lowest interval end at n Phi >= {need:g}: "
+                   + (f"{worst[2]:.4f} (n Phi={worst[0]:.0f})" if worst else "none")
+                   + f"; slope of log(1 - |<w0,v>|) on log n Phi {slope:+.2f} ({slo:+.2f}..{shi:+.2f})")
+    return every_point(verdicts, obs, "|<w0, v>| of Thm 13's PCA at the true guess (exact tail stream), mean and "
+                       "95% t-interval per n Phi(b), and the slope of log(1 - |<w0, v>|) on log n Phi(b)",
+                       "an interval straddles overlap_min or a slope interval straddles the band's edge")
+
+
 def sq_improves_with_n(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any]) -> Evidence:
     """The least-squares slope of log(L/OPT) against log n is negative (95% interval below 0), per family."""
     df = tables["sq_vs_n"]
@@ -369,6 +404,24 @@ def regime_pca(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any]) ->
     if sub.empty:
         return [f"no point with n Phi(b) >= {need:g} at b <= {float(_bound(bounds, 'very_negative_b')):g}"]
     return _seed_shortfalls(sub, ["family", "b", "n_phi"], bounds)
+
+
+def regime_pca_tail(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any]) -> list[str]:
+    """The biases reach b <= very_negative_b - 2 (the issue's -5: where only the tail stream reaches thousands
+    of active rows), n Phi(b) spans >= 10x and reaches overlap_n_phi at every (family, b), >= min_seeds."""
+    df = tables["pca_tail"]
+    if df.empty:
+        return ["pca_tail did not run"]
+    out = []
+    deep = float(_bound(bounds, "very_negative_b")) - 2.0
+    if float(df["b"].min()) > deep:
+        out.append(f"most negative b = {float(df['b'].min()):g} > {deep:g}")
+    for (fam, b), g in df.groupby(["family", "b"], sort=True):
+        lo, hi = float(g["n_phi"].min()), float(g["n_phi"].max())
+        if hi < 10 * lo * 0.999 or hi < float(bounds["overlap_n_phi"]) * 0.999:
+            out.append(f"{fam} b={b:g}: n Phi(b) spans {lo:.0f}..{hi:.0f} (needs >= 10x and >= "
+                       f"{float(bounds['overlap_n_phi']):g})")
+    return out + _seed_shortfalls(df, ["family", "b", "n_phi"], bounds)
 
 
 def regime_sq_vs_n(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any]) -> list[str]:
@@ -598,6 +651,17 @@ CLAIMS = (
           pca_overlap,
           regime=Regime("points with n Phi(b) >= bounds.overlap_n_phi at b <= bounds.very_negative_b; "
                         ">= bounds.min_seeds seeds", regime_pca)),
+    Claim(f"{PAPER}.pca_theorem13", PAPER,
+          "At the right guess of the bias, thresholded PCA's top eigenvector reaches overlap >= bounds.overlap_min "
+          "with v once n Phi(b) >= bounds.overlap_n_phi, and its error 1 - |<w0, v>| falls like 1 / (n Phi(b)) (the "
+          "rate of a sample eigenvector), at every bias down to b = -5.",
+          "Theorem 13 (p. 11): |<w0, v>| >= 1 - O(log alpha / alpha) for b <= -sqrt(alpha / log alpha), from "
+          "E[x x^T 1{|y| >= 1/|b|}] estimated with poly samples; Theorem 7 needs <w0, v> >= 0.9.",
+          ("pca_tail",), "mean |<w0, v>| > bounds.overlap_min (95%) at every n Phi(b) >= bounds.overlap_n_phi, and "
+          "slope of log(1 - |<w0, v>|) on log n Phi(b) within [bounds.pca_slope_lo, bounds.pca_slope_hi] (95%), per "
+          "(family, b)", pca_theorem13,
+          regime=Regime("biases reach b <= bounds.very_negative_b - 2; n Phi(b) spans >= 10x and reaches "
+                        "bounds.overlap_n_phi per (family, b); >= bounds.min_seeds seeds", regime_pca_tail)),
     Claim(f"{PAPER}.sq_improves_with_n", PAPER,
           "At very negative b the SQ algorithm's L/OPT falls as n grows (the eps term of O(OPT) + eps shrinks).",
           "Theorem 1: poly(d, 1/eps) samples suffice for alpha OPT + eps.",

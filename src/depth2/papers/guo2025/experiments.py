@@ -43,7 +43,7 @@ def _point(family: str, b: float, rows: int, d: int, reps: int, learners, cfg, a
 def learner_params(cfg: Mapping[str, Any]) -> dict[str, dict]:
     """Hyper-parameters of every learner, from ``guo2025.learners`` (``alg1`` takes ``sq``'s plus ``gd``)."""
     lp = cfg["learners"]
-    return {"zero": {}, "gd": dict(lp["gd"]), "gd_pop": dict(lp["gd_pop"]), "sq": dict(lp["sq"]),
+    return {"zero": {}, "gd": dict(lp["gd"]), "gd_pop": dict(lp["gd_pop"]), "sq": dict(lp["sq"]), "pca_tail": {},
             "sq_pca": dict(lp["sq"]), "alg1": {**lp["sq"], "gd": dict(lp["gd"])}}
 
 
@@ -71,6 +71,11 @@ def experiments(cfg: Mapping[str, Any], root: Mapping[str, Any]) -> list[Experim
     e = ex["pca_overlap"]
     add("pca_overlap", "Thresholded-PCA overlap against n Phi(b)",
         [_point(f, b, max(int(math.ceil(k / float(Phi(b)))), 1000), d, reps, ["sq_pca"], cfg, n_phi=int(k))
+         for f in e["families"] for b in e["biases"] for k in e["n_phi"]])
+
+    e = ex["pca_tail"]
+    add("pca_tail", "Theorem 13's thresholded PCA at the true guess against n Phi(b), on the exact tail stream",
+        [_point(f, b, int(math.ceil(k / float(Phi(b)))), d, int(e["replicates"]), ["pca_tail"], cfg, n_phi=int(k))
          for f in e["families"] for b in e["biases"] for k in e["n_phi"]])
 
     e = ex["sq_vs_n"]

@@ -71,7 +71,7 @@ def evaluate(dataset: Any, fits: Sequence[Fit], bounds: Mapping[str, Any]) -> pd
                      else np.nan,
                      "n_phi_val": float(val_rows) * phi_b if val_rows is not None else np.nan,
                      "oracle_ratio": oracle, "selection_excess": ratio / oracle if np.isfinite(oracle) else np.nan,
-                     "exy": exy, "t_e": t_e})
+                     "exy": exy, "t_e": t_e, "rows_read": float(fit.info.get("rows_read", np.nan))})
     return pd.DataFrame(rows)
 
 
