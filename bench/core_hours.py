@@ -8,6 +8,8 @@ rule, paper and experiment; else the same rule and paper) through a work proxy
 
     work = replicates * min(n, max_rows) * d * max(width, 1) * steps * restarts
 
+(rows = n Phi(b) for learners that read only the tail rows of their n, ``TAIL_LEARNERS``)
+
 (``max_rows``, ``steps`` / ``max_steps`` and ``restarts`` from the job's learner parameters where it has them)
 as ``seconds = work * sum(measured seconds) / sum(measured work)``; jobs without a learner (datasets, evaluate)
 use the point's learners' proxy without ``steps``. Jobs that do not scale with a point (aggregate, figure,
@@ -28,8 +30,14 @@ REPO = Path(__file__).resolve().parents[1]
 SCALING = ("dataset", "fit", "evaluate")
 
 
+# Learners that read only the tail rows of their n (depth2.core.tail_rows): their cost follows n Phi(b), not n.
+TAIL_LEARNERS = frozenset({"pca_tail"})
+
+
 def _work(point, params: dict, with_steps: bool) -> float:
     rows = min(point.n, int(params.get("max_rows", point.n)))
+    if set(point.learners) <= TAIL_LEARNERS and "n_phi" in point.labels:
+        rows = float(point.labels["n_phi"])
     steps = float(params.get("steps", params.get("max_steps", 1))) if with_steps else 1.0
     restarts = float(params.get("restarts", 1))
     return float(point.replicates) * rows * point.d * max(point.width, 1) * steps * restarts

@@ -37,11 +37,13 @@ FIGURES = (
         "random start (overlap ~ N(0, 1/d)) GD succeeds less often as d grows. "
         "**Plot shows** (top) the fraction of random initializations whose exact population GD (Armijo steps, "
         "run to its own convergence test) escapes the trivial solution (loss below bounds.escape_fraction of the zero "
-        "function's), against d, per bias, for eq. (4) and the control (Wilson 95% intervals); (bottom) each "
+        "function's), against d, per bias, for the adversarial family and the control (Wilson 95% intervals); "
+        "(middle) the escape time of the runs that escape: Armijo steps (each moving the parameters by at most "
+        "max_move) until the loss first falls to half its initial value, median and quartiles; (bottom) each "
         "run's final L/OPT against its initial overlap: runs either die at the zero function (top band) or "
         "descend towards the planted ReLU, which GD reaches only slowly at very negative b. The dynamics are "
         "exact for any d: they live in the plane of v and w0. " + HALF,
-        _draw("population_gd"), size=(9.0, 6.2)),
+        _draw("population_gd"), size=(9.0, 8.6)),
     FigureSpec(
         "gd_pairs", ("eq4_gd", "csq_gd"), "guo2025: exact population GD, adversarial labels against the control",
         "**Paper suggests** (p. 6, eq. (4): E[yz] < 0 for b << 0; Thm 2: no CSQ algorithm succeeds on the "

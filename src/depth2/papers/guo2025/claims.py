@@ -182,7 +182,10 @@ def popgd_dimension(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any
             ps.append(p)
             var += max(p * (1 - p), 0.25 / len(g)) / len(g)  # floor: no zero variance at p = 0 or 1
         drops[fam] = ps[0] - ps[1]
-        parts.append(f"{fam}: {ps[0]:.2f} at d={dmin} -> {ps[1]:.2f} at d={dmax}")
+        steps = [sub[(sub["family"] == fam) & (sub["d"] == d)]["escape_step"].median()
+                 if "escape_step" in sub.columns else np.nan for d in (dmin, dmax)]
+        parts.append(f"{fam}: {ps[0]:.2f} at d={dmin} -> {ps[1]:.2f} at d={dmax} (median escape step "
+                     f"{steps[0]:.0f} -> {steps[1]:.0f})")
     diff = drops[adversarial] - drops["realizable"]
     half = 1.96 * np.sqrt(var)
     verdict = compare(diff - half, diff + half, 0.0, "above")

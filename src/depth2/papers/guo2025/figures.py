@@ -42,8 +42,8 @@ def ratio_vs_bias(tables: Mapping[str, pd.DataFrame], fig) -> None:
 def population_gd(tables: Mapping[str, pd.DataFrame], fig) -> None:
     df = tables["population_gd"]
     biases = sorted(set(df["b"]), reverse=True)
-    grid = fig.subplots(2, len(biases), squeeze=False)
-    axes, scatter = grid[0], grid[1]
+    grid = fig.subplots(3, len(biases), squeeze=False)
+    axes, times, scatter = grid[0], grid[1], grid[2]
     fams = [f for f in ("hermite_truncated", "eq4", "realizable") if f in set(df["family"])]
     for ax, b in zip(scatter, biases, strict=True):
         for fam, marker in zip(fams, ("o", "s", "x"), strict=False):
@@ -68,6 +68,18 @@ def population_gd(tables: Mapping[str, pd.DataFrame], fig) -> None:
         ax.set_title(f"b = {b:g}")
     axes[0].set_ylabel("fraction escaping the zero function\n(Wilson 95%)")
     axes[-1].legend(loc="best")
+    for ax, b in zip(times, biases, strict=True):
+        for fam in fams:
+            sub = df[(df["b"] == b) & (df["family"] == fam) & df["escape_step"].notna()]
+            if sub.empty:
+                continue
+            q = sub.groupby("d")["escape_step"].quantile([0.25, 0.5, 0.75]).unstack()
+            line_with_interval(ax, q.index, q[0.5], q[0.25], q[0.75], label=FAMILY_LABEL[fam], color=color(fam))
+        ax.set_xscale("log")
+        ax.set_ylim(bottom=0)
+        ax.set_xlabel("dimension d")
+        ax.set_title(f"b = {b:g}: escape time of the runs that escape")
+    times[0].set_ylabel("GD steps to half the initial loss\n(median, quartiles)")
 
 
 def _overlap_gap(ax, df: pd.DataFrame, overlap_min: float, what: str) -> None:
