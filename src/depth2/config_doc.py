@@ -24,19 +24,21 @@ Override one key on the command line with `snakemake --config root_seed=1`, or l
 
 Expected cost of `paper.yaml`, per paper, in core-hours (`python bench/core_hours.py --measured
 config/config.yaml --target config/paper.yaml --root <run>`, re-costed 6 Dec 2026 from the benchmark files of the
-confirmatory default run of commit 0d492ce). These are extrapolated, not measured: each paper.yaml job is priced
-from the default run's benchmark files of the same rule, paper, experiment and learner through a linear work proxy
-(replicates x rows x d x width x steps x restarts). Methods whose cost grows faster than that (tensor power
-iterations ~ width^2, exact solvers) make these figures a floor:
+confirmatory default run of commit ea42d99, a fresh clone). These are extrapolated, not measured: each paper.yaml
+job is priced from the default run's benchmark files of the same rule, paper, experiment and learner through a
+linear work proxy (replicates x rows x d x width x steps x restarts; rows = n Phi(b) for learners that read only
+the tail rows).
+Methods whose cost grows faster than that (tensor power iterations ~ width^2, exact solvers) make these figures a
+floor:
 
 | paper | jobs | default run, measured | paper.yaml, expected |
 |---|---|---|---|
-| guo2025 | 217 | 0.13 | 15.2 |
-| goel2021 | 267 | 0.07 | 0.4 |
-| safran2022 | 249 | 0.10 | 12.2 |
-| awasthi2021 | 125 | 0.06 | 0.9 |
-| mondelli2019 | 419 | 0.10 | 22.4 |
-| all | 1278 | 0.47 | 51.1 |
+| guo2025 | 480 | 0.16 | 14.3 |
+| goel2021 | 333 | 0.08 | 0.4 |
+| safran2022 | 249 | 0.08 | 10.1 |
+| awasthi2021 | 125 | 0.06 | 0.8 |
+| mondelli2019 | 419 | 0.09 | 16.8 |
+| all | 1607 | 0.46 | 42.3 |
 
 The `bounds` of each paper are the pre-registered thresholds of its claims: they were fixed before the first
 run and are never adjusted after seeing results.
