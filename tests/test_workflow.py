@@ -130,7 +130,10 @@ def test_code_change_reruns_exactly_the_dependent_jobs(smoke_run, repo_copy, tmp
     from depth2.plan import Plan
 
     plan = Plan(cfg)
-    changed = {"gd", "gd_pop", "sq", "sq_pca", "alg1"}  # the learners defined in single_relu.py
+    from depth2.learners import _HOME
+
+    changed = {ln for ln, mod in _HOME.items() if mod == "depth2.learners.single_relu"}  # defined in that module
+    assert {"gd", "gd_pop", "sq", "sq_pca", "alg1", "pca_tail"} <= changed
     expected = {(e, pt, ln) for _, e, pt, ln in plan.fits() if ln in changed}
     assert fits == expected
     rules = {r for r, _ in jobs}
