@@ -343,17 +343,23 @@ def _guesses(p: dict) -> tuple[np.ndarray, np.ndarray]:
     return B.ravel(), G.ravel()
 
 
+def pca_thresholds(betas: np.ndarray, gammas: np.ndarray) -> np.ndarray:
+    """The label threshold of each guess's thresholded PCA, |y| >= beta * tau -> (G,): with ``b' = gamma / beta``
+    the paper's ``tau = 1 / |b'|``; we use ``1 / max(|b'|, 1)`` so that guesses with |b'| < 1 (where the paper
+    uses other candidates) still get a finite threshold."""
+    betas, gammas = np.asarray(betas, dtype=float), np.asarray(gammas, dtype=float)
+    return betas / np.maximum(np.abs(gammas / betas), 1.0)
+
+
 def pca_warm_starts(
     S: Samples, stop: int, betas: np.ndarray, gammas: np.ndarray, rng: np.random.Generator
 ) -> np.ndarray:
     """Top eigenvector of mean[x x^T 1{|y'| >= tau}] for each guess, on rows [0, stop) -> (d, G).
 
-    With ``y' = y / beta`` and ``b' = gamma / beta`` the paper's threshold is ``tau = 1 / |b'|``; we use
-    ``1 / max(|b'|, 1)`` so that guesses with |b'| < 1 (where the paper uses other candidates) still get a
-    finite threshold. A guess whose threshold no row passes gets a random direction.
+    With ``y' = y / beta`` the threshold is :func:`pca_thresholds`. A guess whose threshold no row passes gets a
+    random direction.
     """
-    bprime = np.abs(gammas / betas)
-    thresh = betas / np.maximum(bprime, 1.0)  # |y| >= beta * tau
+    thresh = pca_thresholds(betas, gammas)  # |y| >= beta * tau
     G, d = betas.size, S.d
     M = np.zeros((G, d, d))
     counts = np.zeros(G, dtype=np.int64)
@@ -557,8 +563,8 @@ def fit_sq_pca(X, y=None, *, rng: np.random.Generator, width: int = 1, **params)
 @register("pca_tail")
 def fit_pca_tail(X, y=None, *, rng: np.random.Generator, width: int = 1, **params) -> Fit:
     """Theorem 13's thresholded PCA at the true guess, on the exact tail stream: the top eigenvector of
-    ``sum x x^T 1{|y| >= tau}`` over the dataset's ``n`` rows, ``tau = 1 / max(|b|, 1)`` (``sq``'s threshold at
-    the guess beta = 1, gamma = b).
+    ``sum x x^T 1{|y| >= tau}`` over the dataset's ``n`` rows, ``tau = 1 / max(|b|, 1)`` (:func:`pca_thresholds`
+    at the guess beta = 1, gamma = b, as in ``sq``).
 
     A diagnostic of the PCA step, not a learner of ``b``: it reads the planted bias from the dataset's law, as
     Theorem 13 assumes the right guess. Only the rows with ``|y| >= tau`` enter the sum, so they are drawn by
@@ -573,7 +579,7 @@ def fit_pca_tail(X, y=None, *, rng: np.random.Generator, width: int = 1, **param
     if target.planted is None:
         raise ValueError("pca_tail needs a family with a planted ReLU (its true guess)")
     b = float(target.planted[1])
-    Xt, _ = tail_rows(target, S.n, 1.0 / max(abs(b), 1.0), rng)
+    Xt, _ = tail_rows(target, S.n, float(pca_thresholds(1.0, b)), rng)
     w = _random_direction(rng, S.d) if Xt.shape[0] == 0 else np.linalg.eigh(Xt.T @ Xt)[1][:, -1]
     log.info("pca_tail: %d of %d rows above the threshold", Xt.shape[0], S.n)
     return _relu_fit(w, b, {"rows_read": int(Xt.shape[0])})

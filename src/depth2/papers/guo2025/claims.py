@@ -224,9 +224,9 @@ def pca_theorem13(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any])
         big = g[g["n_phi"] >= need * 0.999]
         worst = None
         for k, gk in big.groupby("n_phi", sort=True):
-            m, lo, hi = mean_interval(gk["abs_overlap"])
+            _, lo, hi = mean_interval(gk["abs_overlap"])
             verdicts.append(compare(lo, hi, omin, "above"))
-            worst = (k, m, lo) if worst is None or lo < worst[2] else worst
+            worst = (k, lo) if worst is None or lo < worst[1] else worst
         fit = slope_interval(np.log(g["n_phi"]), np.log((1.0 - g["abs_overlap"]).clip(lower=1e-15)))
         if fit is None:
             verdicts.append(INCONCLUSIVE)
@@ -240,7 +240,7 @@ def pca_theorem13(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any])
         high = g[g["n_phi"] == g["n_phi"].max()]["abs_overlap"].mean()
         obs.append(f"{fam} b={b:g}: |<w0,v>| {low:.4f} at n Phi={g['n_phi'].min():.0f} -> {high:.5f} at "
                    f"{g['n_phi'].max():.0f}; lowest interval end at n Phi >= {need:g}: "
-                   + (f"{worst[2]:.4f} (n Phi={worst[0]:.0f})" if worst else "none")
+                   + (f"{worst[1]:.4f} (n Phi={worst[0]:.0f})" if worst else "none")
                    + f"; slope of log(1 - |<w0,v>|) on log n Phi {slope:+.2f} ({slo:+.2f}..{shi:+.2f})")
     return every_point(verdicts, obs, "|<w0, v>| of Thm 13's PCA at the true guess (exact tail stream), mean and "
                        "95% t-interval per n Phi(b), and the slope of log(1 - |<w0, v>|) on log n Phi(b)",
