@@ -50,6 +50,11 @@ KERNEL_SENSITIVE = {
     # for 3000 steps both kernels reach the same loss to 10 digits. Measured: loss, ratio 9.8%, bias_hat
     # 3.3%, norm 2.4%.
     "guo2025/population_gd": 0.3,
+    # gd_pop in csq runs to its own test (relative decrease <= 1e-10 per step): on the CSQ instance one run
+    # descends slowly along a flat valley (gradient norm 1e-4 when the test fires), and the step at which the
+    # test fires differs between kernels. Measured (2026-12-07, smoke config): loss 3.6e-4, grad_norm 11%,
+    # rel_decrease 13%, of that one run; every other value within RTOL.
+    "guo2025/csq": 0.4,
     # hermite_tensor+refine, L-BFGS max_iter 50 (default 300), on the one replicate whose tensor step failed:
     # unconverged at 50; run to convergence (143 vs 153 iterations) it ends in a flat valley whose loss the
     # kernels agree on to 1e-5 and its biases to 1%. Measured: b_err 1.8%, w_err 0.3%, cos 0.14%.

@@ -94,15 +94,23 @@ def test_sq_improves_with_n_passes_and_fails():
     assert C.sq_improves_with_n({"sq_vs_n": flat}, BOUNDS).verdict == INCONCLUSIVE
 
 
-def _csq(gd: list[float], sq: list[float]) -> pd.DataFrame:
+def _csq(gd_pop: list[float], sq: list[float], gd: list[float] | None = None) -> pd.DataFrame:
+    arms = [("gd_pop", gd_pop), ("sq", sq)] + ([("gd", gd)] if gd is not None else [])
     rows = [{"family": "hermite_truncated", "b": -4.0, "d": 10, "replicate": r, "learner": ln, "ratio": v}
-            for ln, vals in (("gd", gd), ("sq", sq)) for r, v in enumerate(vals)]
+            for ln, vals in arms for r, v in enumerate(vals)]
     return pd.DataFrame(rows)
 
 
 def test_sq_beats_gd_on_csq_passes_and_fails():
     assert C.sq_beats_gd_on_csq({"csq": _csq([50, 60, 55], [3, 3.5, 2.8])}, BOUNDS).verdict == SUPPORTED
     assert C.sq_beats_gd_on_csq({"csq": _csq([3, 3.5, 2.8], [50, 60, 55])}, BOUNDS).verdict == NOT_SUPPORTED
+    # Empirical gd is reported beside the test, never decides it (Thm 2 is about CSQ oracles: gd_pop).
+    ev = C.sq_beats_gd_on_csq({"csq": _csq([50, 60, 55], [3, 3.5, 2.8], gd=[1.0, 1.0, 50.0])}, BOUNDS)
+    assert ev.verdict == SUPPORTED and "gd at L/OPT <= 2 in 2 of 3 seeds" in ev.observed
+    ev = C.sq_beats_gd_on_csq({"csq": _csq([1.0, 1.1, 1.0], [3, 3.5, 2.8], gd=[50.0, 60.0, 55.0])}, BOUNDS)
+    assert ev.verdict == NOT_SUPPORTED
+    only_empirical = _csq([50, 60, 55], [3, 3.5, 2.8]).replace({"learner": {"gd_pop": "gd"}})
+    assert C.sq_beats_gd_on_csq({"csq": only_empirical}, BOUNDS).verdict == INCONCLUSIVE
 
 
 def test_claims_table_marks_missing_experiments_inconclusive():

@@ -123,7 +123,7 @@ def _csq(alpha: float = 10.0, n_phi: float = 1012.0, seeds: int = 5, gd_adv: flo
     rows = []
     for fam in ("hermite_truncated", "realizable"):
         for r in range(seeds):
-            for ln, ratio in (("gd", gd_adv * (1 + 0.02 * r) if fam == "hermite_truncated" else 1.1),
+            for ln, ratio in (("gd_pop", gd_adv * (1 + 0.02 * r) if fam == "hermite_truncated" else 1.1),
                               ("sq", 3.0 + 0.1 * r)):
                 rows.append({"learner": ln, "family": fam, "b": -3.0, "d": 10, "replicate": r, "ratio": ratio,
                              "alpha": alpha, "n_phi": n_phi, "point": fam, "converged": True,
@@ -143,6 +143,9 @@ def test_csq_regimes_in_and_out():
     assert any("< 5000 (100 x d)" in s for s in C.regime_sq_beats_gd_csq({"csq": wide}, BOUNDS))
     # t_e = 1 (b = -3, alpha = 10): Thm 2's cost ~ d^t_e is polynomial, GD is not predicted to fail: out
     assert any("t_e = 1 < 2" in s for s in C.regime_sq_beats_gd_csq({"csq": _csq(t_e=1.0)}, BOUNDS))
+    unconverged = _csq()
+    unconverged.loc[unconverged["learner"] == "gd_pop", "converged"] = False
+    assert any("gd_pop" in s for s in C.regime_sq_beats_gd_csq({"csq": unconverged}, BOUNDS))
     ev, cell = _claim("sq_beats_gd_csq").evaluate({"csq": _csq()}, BOUNDS)
     assert cell == "in" and ev.verdict == SUPPORTED
     ev, cell = _claim("sq_beats_gd_csq").evaluate({"csq": _csq(gd_adv=1.0)}, BOUNDS)
@@ -150,13 +153,14 @@ def test_csq_regimes_in_and_out():
 
 
 def _popgd(adv: str, p_adv: tuple[float, float], p_ctl: tuple[float, float], n: int = 200,
-           dims: tuple[int, int] = (10, 10000)) -> pd.DataFrame:
+           dims: tuple[int, int] = (10, 10000), t_e: float = 2.0, alpha: float = 10.0) -> pd.DataFrame:
     rows = []
     for fam, ps in ((adv, p_adv), ("realizable", p_ctl)):
         for d, p in zip(dims, ps, strict=True):
             k = int(round(p * n))
             rows += [{"learner": "gd_pop", "family": fam, "b": -3.0, "d": d, "replicate": i, "escaped": i < k,
-                      "converged": True, "point": f"{fam}_{d}"} for i in range(n)]
+                      "converged": True, "point": f"{fam}_{d}", "alpha": alpha if fam != "realizable" else np.nan,
+                      "t_e": t_e if fam == "hermite_truncated" else np.nan} for i in range(n)]
     df = pd.DataFrame(rows)
     df["converged"] = df["converged"].astype("boolean")
     return df
@@ -176,6 +180,17 @@ def test_popgd_regime_and_adversarial_family():
     assert C.regime_popgd({"population_gd": moving}, BOUNDS) == []
     moving.loc[~moving["escaped"], "converged"] = False  # a stuck run stopped by the budget: out
     assert any("not escaped and gd_pop" in s for s in C.regime_popgd({"population_gd": moving}, BOUNDS))
+    # The CSQ instance at t_e = 1 (alpha = 10, b = -3) keeps its degree-2 correlation: out of regime.
+    low = _popgd("hermite_truncated", (0.6, 0.1), (0.6, 0.6), t_e=1.0)
+    assert any("t_e = 1 < 2" in s for s in C.regime_popgd({"population_gd": low}, BOUNDS))
+    assert any("alpha = 1 < 2" in s for s in C.regime_popgd(
+        {"population_gd": _popgd("hermite_truncated", (0.6, 0.1), (0.6, 0.6), alpha=1.0)}, BOUNDS))
+    assert C.regime_popgd({"population_gd": _popgd("eq4", (0.6, 0.1), (0.6, 0.6), t_e=np.nan)}, BOUNDS) == []
+    # An adversarial rate already at 0 at the smallest d cannot drop: the difference of drops would read the
+    # control alone (here a control that rises with d makes the predicate pass): out of regime.
+    floor = _popgd("hermite_truncated", (0.0, 0.0), (0.6, 0.95))
+    assert C.popgd_dimension({"population_gd": floor}, BOUNDS).verdict == SUPPORTED
+    assert any("no room to drop" in s for s in C.regime_popgd({"population_gd": floor}, BOUNDS))
 
 
 def _pca(n_phi: float, b: float = -3.0, seeds: int = 5, overlap: float = 0.99) -> pd.DataFrame:
@@ -264,13 +279,19 @@ def test_experiments_label_alpha_and_active_rows():
     import yaml
 
     from depth2.config import validate
+    from depth2.papers.guo2025.data import truncation_order
     from depth2.papers.guo2025.experiments import experiments
 
     cfg = validate(yaml.safe_load((Path(__file__).parents[1] / "config" / "config.yaml").read_text()))
     ex = {e.name: e for e in experiments(cfg["guo2025"], cfg)}
     csq = [p for p in ex["csq"].points if p.labels["family"] == "hermite_truncated"]
-    assert csq and all(p.labels["alpha"] == 10.0 and p.params["alpha"] == 10.0 for p in csq)
-    assert all(p.n * Phi(p.labels["b"]) >= 1000 for p in csq)
+    # The default run's CSQ point is in the claim's regime by construction: t_e >= 3 with alpha >= 2 (the
+    # margin (3 - 1/alpha) eps against 2 eps is positive) and n Phi(b) >= 100 d active rows.
+    assert csq and all(p.labels["alpha"] == p.params["alpha"] >= 2.0 for p in csq)
+    assert all(truncation_order(p.labels["b"], p.params["alpha"]) >= 3 for p in csq)
+    assert all(p.n * Phi(p.labels["b"]) >= 100 * p.d for p in csq)
+    popgd = [p for p in ex["population_gd"].points if p.labels["family"] == "hermite_truncated"]
+    assert popgd and all(truncation_order(p.labels["b"], p.params["alpha"]) >= 2 for p in popgd)
     sweep = ex["bias_sweep"].points
     assert all(p.n * Phi(p.labels["b"]) >= 2999 for p in sweep)
     k = sorted(p.labels["n_phi"] for p in ex["sq_vs_n"].points)

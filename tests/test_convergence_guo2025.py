@@ -8,6 +8,7 @@ import pytest
 
 from depth2 import learners
 from depth2.core.data import DatasetSpec, Samples, generate_hidden, population_of
+from depth2.core.single_index import exact_loss, zero_loss
 from depth2.learners.base import CONVERGENCE_KEYS
 
 
@@ -43,6 +44,22 @@ def test_gd_pop_tiny_budget_is_unconverged_and_full_run_converged():
     t = population_of(S)
     assert float(full.params["w"] @ t.v) > 0.9  # it converged to the planted ReLU, not only stopped
     assert 0 < full.info["escape_step"] <= full.info["steps"] and tiny.info["escape_step"] == -1
+
+def test_gd_pop_escape_step_is_measured_against_the_zero_function():
+    # At b = -3.5 the small initial ReLU's own loss dominates the zero function's, so shrinking its bias halves
+    # the initial loss at the first step; the escape time is the first step at half the zero function's loss,
+    # which the run's loss curve (recomputed here step by step) must reach there and not before.
+    S = _realizable(-3.5, 10)
+    t = population_of(S)
+    fit = learners.get("gd_pop")(S, rng=np.random.default_rng(1), max_steps=20_000, tol=1e-12, stop_below=0.5)
+    zero = zero_loss(t)
+    assert exact_loss(t, fit.params["w"], fit.params["b"]) <= 0.5 * zero  # this init escapes
+    k = fit.info["escape_step"]
+    assert k == fit.info["steps"] and k > 100  # stopped there, long after the first step's bias shrink
+    before = learners.get("gd_pop")(S, rng=np.random.default_rng(1), max_steps=k - 1, tol=1e-12)
+    at = learners.get("gd_pop")(S, rng=np.random.default_rng(1), max_steps=k, tol=1e-12)
+    assert exact_loss(t, before.params["w"], before.params["b"]) > 0.5 * zero
+    assert exact_loss(t, at.params["w"], at.params["b"]) <= 0.5 * zero
 
 
 def test_sq_pgd_tiny_budget_is_unconverged_and_full_run_converged():

@@ -209,8 +209,10 @@ def population_gd(
     loss decrease over one step falls to ``tol``, its gradient norm to ``grad_tol``, or the line search finds
     no decrease (stationary to line-search precision); the others go on, up to ``max_steps``.
     Returns final (a, c, beta), the final losses and one convergence record per candidate, with its
-    ``escape_step``: the first step at which its loss fell to half its initial loss (-1: never), the escape
-    time from the trivial solution near which every run starts. With ``stop_below > 0`` a candidate also stops
+    ``escape_step``: the first step at which its loss fell to half the zero function's (-1: never), the escape
+    time from the trivial solution near which every run starts (half the *initial* loss would not do: at very
+    negative b the small initial ReLU's own loss dominates, and shrinking its bias halves it in one step).
+    With ``stop_below > 0`` a candidate also stops
     (by that test) once its loss is at most ``stop_below`` times the zero function's: whether it escaped the
     trivial solution is then decided (the loss only decreases), and the slow descent that follows in the escaped
     basin (tens of thousands of steps at b = -4) is skipped.
@@ -222,9 +224,9 @@ def population_gd(
     active = np.ones(K, dtype=bool)
     by_test = np.zeros(K, dtype=bool)
     steps = np.zeros(K, dtype=np.int64)
-    L0 = L.copy()
-    floor = float(stop_below) * float(quad.loss(np.zeros(1), np.zeros(1), np.zeros(1))[0])  # x zero's loss
-    escape = np.full(K, -1, dtype=np.int64)  # first step with loss <= half the initial loss (-1: never)
+    zero = float(quad.loss(np.zeros(1), np.zeros(1), np.zeros(1))[0])  # the zero function's loss
+    floor = float(stop_below) * zero
+    escape = np.full(K, -1, dtype=np.int64)  # first step with loss <= half the zero function's (-1: never)
     rel = np.full(K, np.nan)
     gnorm = np.full(K, np.nan)
     for _ in range(int(max_steps)):
@@ -257,7 +259,7 @@ def population_gd(
             rel[acc] = (L[acc] - tL[ok]) / np.maximum(np.abs(L[acc]), 1e-300)
             a[acc], c[acc], beta[acc], L[acc] = ta[ok], tc[ok], tb[ok], tL[ok]
             steps[acc] += 1
-            first = acc[(escape[acc] < 0) & (L[acc] <= 0.5 * L0[acc])]
+            first = acc[(escape[acc] < 0) & (L[acc] <= 0.5 * zero)]
             escape[first] = steps[first]
             if floor > 0:
                 low = acc[L[acc] <= floor]

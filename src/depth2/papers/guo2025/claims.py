@@ -267,20 +267,28 @@ def sq_improves_with_n(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, 
 
 
 def sq_beats_gd_on_csq(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any]) -> Evidence:
-    """On the CSQ instance, log(L_gd / L_sq) is positive at every (b, d) (paired over seeds)."""
+    """On the CSQ instance, log(L_gd_pop / L_sq) is positive at every (b, d), paired by seed (t-interval over
+    seeds). GD is exact population GD: a CSQ algorithm whose every query is answered exactly, the kind Thm 2
+    is about. Empirical GD (``gd``: L-BFGS on its row budget) is reported beside it, not tested: its sampling
+    noise is not a CSQ oracle's adversarial tolerance, and at d = 10 Thm 2 bounds nothing it does."""
     df = tables["csq"]
     df = df[df["family"] == "hermite_truncated"]
     piv = df.pivot_table(index=["b", "d", "replicate"], columns="learner", values="ratio")
-    if not {"gd", "sq"} <= set(piv.columns):
-        return Evidence(INCONCLUSIVE, "n/a", "n/a", "gd and sq must both run in csq")
+    if not {"gd_pop", "sq"} <= set(piv.columns):
+        return Evidence(INCONCLUSIVE, "n/a", "n/a", "gd_pop and sq must both run in csq")
     verdicts, obs = [], []
     for (b, d), g in piv.groupby(level=["b", "d"], sort=True):
-        m, lo, hi = mean_interval(np.log(g["gd"] / g["sq"]))
+        m, lo, hi = mean_interval(np.log(g["gd_pop"] / g["sq"]))
         verdicts.append(compare(lo, hi, 0.0, "above") if len(g) >= 2 else INCONCLUSIVE)
-        obs.append(f"b={b:g} d={d}: gd/sq = {np.exp(m):.3g} (95% CI {np.exp(lo):.3g}..{np.exp(hi):.3g})")
-    return every_point(verdicts, obs, "paired ratio of exact losses L_gd/L_sq (geometric mean over seeds)",
+        text = (f"b={b:g} d={d}: gd_pop/sq = {np.exp(m):.3g} (95% CI {np.exp(lo):.3g}..{np.exp(hi):.3g}; "
+                f"L/OPT sq {np.exp(np.log(g['sq']).mean()):.3g}, gd_pop {np.exp(np.log(g['gd_pop']).mean()):.3g}")
+        if "gd" in g.columns and g["gd"].notna().all():
+            text += (f"; not tested: empirical gd/sq = {np.exp(np.log(g['gd'] / g['sq']).mean()):.3g}, gd at "
+                     f"L/OPT <= 2 in {int((g['gd'] <= 2.0).sum())} of {len(g)} seeds")
+        obs.append(text + ")")
+    return every_point(verdicts, obs, "paired ratio of exact losses L_gd_pop/L_sq (geometric mean over seeds; "
+                       "gd_pop = exact population GD, a CSQ algorithm with exact answers)",
                        "an interval contains 1 or < 2 seeds")
-
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -366,25 +374,39 @@ def regime_gd_csq(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any])
 
 
 def regime_sq_beats_gd_csq(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any]) -> list[str]:
-    """Both learners converged, alpha >= csq_alpha_min, t_e >= csq_te_min (GD is predicted to fail only there),
+    """gd_pop and sq converged, alpha >= csq_alpha_min, t_e >= csq_te_min (GD is predicted to fail only there),
     n Phi(b) >= n_phi_per_d x d (sq needs active rows to find v at all: with ~3 active rows every learner returns
     the zero function), >= min_seeds."""
     df = tables["csq"]
-    adv = df[(df["family"] == "hermite_truncated") & df["learner"].isin(["gd", "sq"])]
+    adv = df[(df["family"] == "hermite_truncated") & df["learner"].isin(["gd_pop", "sq"])]
     if adv.empty:
-        return ["gd and sq did not run on the CSQ instance"]
+        return ["gd_pop and sq did not run on the CSQ instance"]
     out = _csq_alpha_shortfalls(df, bounds)
     out += _te_shortfalls(adv, bounds)
     out += _active_shortfalls(adv, float(_bound(bounds, "n_phi_per_d")))
-    out += convergence_shortfalls(adv, ["gd", "sq"])
+    out += convergence_shortfalls(adv, ["gd_pop", "sq"])
     out += _seed_shortfalls(adv, ["learner", "b", "d"], bounds)
     return out
 
 
 def regime_popgd(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any]) -> list[str]:
     """>= popgd_inits_min inits per point (Wilson half-width <= ~0.08), every run that did not escape
-    converged (stuck for good, not stopped by the budget while still moving), d spanning at least 100x."""
+    converged (stuck for good, not stopped by the budget while still moving), d spanning at least 100x; on the
+    CSQ instance, at the bias the claim reads, t_e >= csq_te_min and alpha >= csq_alpha_min (with t_e <= 1 the
+    instance keeps a degree-<= 2 correlation and Thm 2's mechanism, a signal ~ overlap^(t_e + 1), is weak);
+    and the adversarial family escapes at the smallest d from >= control_escape_min of the inits there (a rate
+    already at 0 cannot drop: the difference of drops would then read the control alone)."""
     df = tables["population_gd"]
+    at = df[df["b"] == df["b"].min()]
+    adv = at[at["family"] == "hermite_truncated"]
+    csq = _te_shortfalls(adv, bounds) + _csq_alpha_shortfalls(adv, bounds) if not adv.empty else []
+    adv = at[at["family"] == ("hermite_truncated" if not adv.empty else "eq4")]
+    if not adv.empty:
+        first = adv[adv["d"] == adv["d"].min()]
+        rate, need = float(first["escaped"].astype(bool).mean()), float(_bound(bounds, "control_escape_min"))
+        if rate < need:
+            csq.append(f"{first['family'].iloc[0]} escapes from {rate:.2f} < {need:g} of the inits at d = "
+                       f"{int(first['d'].iloc[0])} (b = {float(first['b'].iloc[0]):g}): no room to drop")
     # A run that escaped is decided whatever its later descent; one that did not escape and is still moving
     # might escape later: only those fall short.
     stuck = df[~df["escaped"].astype(bool)] if "escaped" in df.columns else df
@@ -396,7 +418,7 @@ def regime_popgd(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any]) 
         out.append(f"{int(counts.min())} < {need} inits at some point")
     if df["d"].max() < 100 * df["d"].min():
         out.append(f"d spans {df['d'].min()}..{df['d'].max()} (< 100x)")
-    return out
+    return out + csq
 
 
 def regime_pca(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any]) -> list[str]:
@@ -643,7 +665,9 @@ CLAIMS = (
           "adversarial family than on the control",
           popgd_dimension, reconstruction=True,
           regime=Regime(">= bounds.popgd_inits_min inits per point; every run that did not escape converged; "
-                        "d spans >= 100x",
+                        "d spans >= 100x; the adversarial family escapes at the smallest d from >= "
+                        "bounds.control_escape_min of the inits; on the CSQ instance t_e >= bounds.csq_te_min and "
+                        "alpha >= bounds.csq_alpha_min",
                         regime_popgd)),
     Claim(f"{PAPER}.pca_overlap", PAPER,
           "Thresholded PCA finds a warm start good enough for PGD: overlap >= bounds.overlap_min (Thm 7's "
@@ -672,11 +696,14 @@ CLAIMS = (
           regime=Regime("n Phi(b) spans >= 3x and reaches bounds.n_phi_per_d x d; sq converged; >= bounds.min_seeds "
                         "seeds per n", regime_sq_vs_n)),
     Claim(f"{PAPER}.sq_beats_gd_csq", PAPER,
-          "On the CSQ instance the SQ algorithm reaches a lower loss than gradient descent.",
-          "Theorems 1 and 2 together: SQ reaches O(OPT), CSQ (GD) cannot (asymptotically).",
-          ("csq",), "L_gd / L_sq > 1 at every (b, d)", sq_beats_gd_on_csq,
+          "On the CSQ instance the SQ algorithm, from samples, reaches a lower loss than gradient descent on the "
+          "exact population loss from a random start (paired by seed).",
+          "Theorems 1 and 2 together: SQ reaches O(OPT), CSQ algorithms (GD with exact gradients among them) "
+          "cannot (asymptotically). Empirical GD is reported, not tested (Thm 2 bounds CSQ oracles, not a "
+          "finite sample's noise).",
+          ("csq",), "L_gd_pop / L_sq > 1 at every (b, d)", sq_beats_gd_on_csq,
           regime=Regime("CSQ alpha >= bounds.csq_alpha_min; t_e >= bounds.csq_te_min; n Phi(b) >= "
-                        "bounds.n_phi_per_d x d; gd and sq converged; >= bounds.min_seeds seeds",
+                        "bounds.n_phi_per_d x d; gd_pop and sq converged; >= bounds.min_seeds seeds",
                         regime_sq_beats_gd_csq)),
     Claim(f"{PAPER}.exy_sign", PAPER,
           "On eq. (4) the correlation E[y <v, x>] that a gradient step from w ~ 0 reads is positive at moderate "

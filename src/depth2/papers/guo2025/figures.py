@@ -79,7 +79,7 @@ def population_gd(tables: Mapping[str, pd.DataFrame], fig) -> None:
         ax.set_ylim(bottom=0)
         ax.set_xlabel("dimension d")
         ax.set_title(f"b = {b:g}: escape time of the runs that escape")
-    times[0].set_ylabel("GD steps to half the initial loss\n(median, quartiles)")
+    times[0].set_ylabel("GD steps to half the zero\nfunction's loss (median, quartiles)")
 
 
 def _overlap_gap(ax, df: pd.DataFrame, overlap_min: float, what: str) -> None:
