@@ -92,3 +92,32 @@ def test_pilot_seeds_layer_over_the_default_and_move_every_seed_path():
     assert validate({"guo2025": {"seed": "101"}})["guo2025"]["seed"] == 101
     with pytest.raises(ConfigError, match="guo2025.seed"):
         validate({"guo2025": {"seed": "abc"}})
+
+
+def test_a_notebook_runs_only_when_the_experiments_it_opens_are_enabled():
+    # A run with guo2025's bias_sweep disabled used to fail in the notebook's first table cell; the plan now
+    # skips that notebook (and its benchmark file) and keeps the others.
+    from depth2.plan import Plan
+
+    base = yaml.safe_load((REPO / "config" / "smoke.yaml").read_text())
+    full = Plan(validate(base))
+    assert full.notebooks() == list(validate(base)["papers"])
+    base["guo2025"]["experiments"]["bias_sweep"]["enabled"] = False
+    part = Plan(validate(base))
+    assert "guo2025" not in part.notebooks() and set(part.notebooks()) == set(full.notebooks()) - {"guo2025"}
+    assert "notebook/guo2025.tsv" not in part.benchmarks()["notebook"]
+
+
+def test_every_notebook_declares_the_experiments_it_opens():
+    # The declaration (Paper.notebook_reads) must cover every experiment the notebook names in a call such as
+    # artifacts.load_table("guo2025", "bias_sweep", ...): otherwise a disabled experiment fails the run again.
+    import json
+    import re
+
+    from depth2 import papers
+
+    for key in validate({})["papers"]:
+        nb = json.loads((REPO / "workflow" / "notebooks" / f"{key}.ipynb").read_text())
+        code = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+        named = set(re.findall(rf'"{key}",\s*"(\w+)"', code))
+        assert named and named <= set(papers.get(key).notebook_reads), (key, named)

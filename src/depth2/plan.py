@@ -99,8 +99,12 @@ class Plan:
             "aggregate": [f"aggregate/{p}/{e}.tsv" for p, e in self.tables()],
             "figure": [f"figure/{p}/{f}.tsv" for p, f in self.figures()],
             "claims": ["claims.tsv"],
-            "notebook": [f"notebook/{p.key}.tsv" for p in self.papers],
+            "notebook": [f"notebook/{p}.tsv" for p in self.notebooks()],
         }
+
+    def notebooks(self) -> list[str]:
+        """Papers whose notebook runs: every experiment it opens (``Paper.notebook_reads``) is enabled."""
+        return [p.key for p in self.papers if all((p.key, e) in self.experiments for e in p.notebook_reads)]
 
     def tables(self, paper: str | None = None) -> list[tuple[str, str]]:
         return [k for k in self.experiments if paper is None or k[0] == paper]

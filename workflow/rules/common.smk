@@ -57,7 +57,7 @@ def all_benchmarks():
 
 
 def all_notebooks():
-    return [f"{RESULTS}/notebooks/{p.key}.ipynb" for p in PLAN.papers]
+    return [f"{RESULTS}/notebooks/{p}.ipynb" for p in PLAN.notebooks()]
 
 
 def all_outputs():

@@ -31,6 +31,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
     "depth2.learners.exact_relu": ("exact", "exact_bias"),
     "depth2.learners.relu_search": ("net_adam", "net_gd"),
     "depth2.learners.project_grid": ("poly_kernel", "project_grid"),
+    "depth2.learners.project_exact": ("project_exact",),
 }
 _HOME = {name: mod for mod, names in _MODULES.items() for name in names}
 

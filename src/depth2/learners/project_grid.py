@@ -72,9 +72,11 @@ second but gives up the certified bound above. The returned hidden weights ``P^T
 (``|P^T u| ~ sqrt(d / m) |u|``); the net is proper (a width-``k`` ReLU net) but its norm bound holds only in the
 projected coordinates.
 
-Random draws, in order: ``P`` (``rng.standard_normal((m, d)) / sqrt(m)``), then the row subsample (only if rows
-are dropped). ``projection`` (an (m, d) array) replaces the draw of ``P`` (a hook for tests and for reusing one
-projection across fits).
+Random draws, in order: ``P`` (``standard_normal((m, d)) / sqrt(m)`` from ``shared_rng`` when given, else from
+``rng``), then the row subsample (from ``rng``, only if rows are dropped). ``depth2 fit`` passes ``shared_rng`` from
+the stream ``PROJECTION_STREAM``, which :mod:`depth2.learners.project_exact` reads too: at one grid point both proper
+arms see the same projection, and differ only in how they search it. ``projection`` (an (m, d) array) replaces
+the draw of ``P`` (a hook for tests and for reusing one projection across fits).
 """
 
 from __future__ import annotations
@@ -106,6 +108,7 @@ DEFAULTS: dict[str, Any] = {
     "projection": None,
 }
 REGIMES = ("realizable", "agnostic")
+PROJECTION_STREAM = "projection"  # the shared stream of P (module docstring)
 MAX_WIDTH = 6  # the exact box readout enumerates 3^width active sets
 SUBSAMPLE_FLOOR = 5000  # subsample=None never drops rows below this count
 SUBSAMPLE_CONFIDENCE = 0.05
@@ -386,7 +389,7 @@ def default_m(eps: float, width: int, c_m: float, regime: str) -> int:
 
 @register(NAME)
 def fit_project_grid(X: np.ndarray | Samples, y: np.ndarray | None = None, *, rng: np.random.Generator,
-                     width: int = 1, **params: Any) -> Fit:
+                     width: int = 1, shared_rng: np.random.Generator | None = None, **params: Any) -> Fit:
     """Proper grid learner for a bounded width-``k`` ReLU net after a Gaussian projection (module docstring).
 
     Parameters
@@ -396,9 +399,11 @@ def fit_project_grid(X: np.ndarray | Samples, y: np.ndarray | None = None, *, rn
     y : ndarray (n,), optional
         Labels (None when ``X`` is a ``Samples`` stream).
     rng : numpy.random.Generator
-        Draws ``P`` and then, if rows are dropped, the subsample.
+        Draws ``P`` (unless ``shared_rng`` is given) and then, if rows are dropped, the subsample.
     width : int
         ``k``, hidden units, in ``[1, 6]``.
+    shared_rng : numpy.random.Generator, optional
+        Draws ``P`` when given (``depth2 fit``: the shared stream ``PROJECTION_STREAM``).
     **params
         ``eps`` (0.2; in (0, 1]): the accuracy that sets ``m`` and ``delta``.
         ``m`` (None: ``default_m``; int >= 1): projection dimension.
@@ -475,7 +480,7 @@ def fit_project_grid(X: np.ndarray | Samples, y: np.ndarray | None = None, *, rn
             + "; raise eps or delta, lower m or c_m, or raise max_points")
 
     if P is None:
-        P = rng.standard_normal((m, d)) / math.sqrt(m)
+        P = (rng if shared_rng is None else shared_rng).standard_normal((m, d)) / math.sqrt(m)
     rows = S.n if subsample == "all" else (auto_rows(eps, grid_points) if subsample is None else subsample)
     Xm, ym = _take_rows(S, min(rows, S.n), rng)
     n = Xm.shape[0]
@@ -517,6 +522,9 @@ def fit_project_grid(X: np.ndarray | Samples, y: np.ndarray | None = None, *, rn
     }
     log.info("%s: train loss %.6g in %.2f s", NAME, train_loss, fit.info["seconds"])
     return fit
+
+
+fit_project_grid.shared_stream = PROJECTION_STREAM  # type: ignore[attr-defined]
 
 
 # ---------------------------------------------------------------- the improper comparison (issue 19)

@@ -139,6 +139,9 @@ class Paper:
     modules : dict
         Stage -> the modules whose code that stage depends on (hashed into the rule params, so that a
         change re-runs exactly the dependent jobs): ``data``, ``evaluate``, ``figures``, ``claims``.
+    notebook_reads : tuple of str
+        The experiments the paper's notebook (``workflow/notebooks/<key>.ipynb``) opens; the notebook runs only
+        when all of them are enabled (a run with one of them disabled skips it instead of failing in a cell).
     """
 
     key: str
@@ -148,6 +151,7 @@ class Paper:
     figures: tuple[FigureSpec, ...]
     claims_module: str
     modules: dict[str, tuple[str, ...]]
+    notebook_reads: tuple[str, ...] = ()
 
     @property
     def claims(self) -> tuple[Any, ...]:

@@ -63,6 +63,7 @@ PAPER = Paper(
     evaluate=Lazy("depth2.papers.awasthi2021.metrics", "evaluate"),
     figures=FIGURES,
     claims_module="depth2.papers.awasthi2021.claims",
+    notebook_reads=("recovery_vs_n",),
     modules={
         "data": ("depth2.papers.awasthi2021.data",),
         "evaluate": ("depth2.papers.awasthi2021.metrics", "depth2.papers.awasthi2021.data"),

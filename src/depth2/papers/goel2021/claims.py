@@ -12,8 +12,9 @@ test what a run can show, on our reconstruction of the reductions (every row say
   ``cells_total`` (arrangement cells enumerated), ``cells_formula``, ``timed_out``;
 * ``local_search``: ``instance``, ``width``, ``learner``, ``restart``, ``success`` (final loss within
   ``bounds.success_tol`` of the known optimum);
-* ``project_grid``: ``learner`` (``project_grid``: proper; ``poly_kernel``: improper), ``regime``, ``eps``,
-  ``grid_points``, ``work``, ``excess``, ``excess_rel`` (excess / E[y^2]), ``zero_excess``.
+* ``project_grid``: ``learner`` (``project_grid``, ``project_exact``: proper; ``poly_kernel``: improper),
+  ``regime``, ``eps``, ``grid_points``, ``work``, ``excess``, ``excess_rel`` (excess / E[y^2]), ``zero_excess``
+  (``project_exact`` is drawn, never read by a predicate).
 
 Predicates read work counts, never the ``seconds`` columns: wall times differ from run to run, and the claims
 table must be byte-identical for the same config.

@@ -130,13 +130,15 @@ def experiments(cfg: Mapping[str, Any], root: Mapping[str, Any]) -> list[Experim
         local)
 
     e = ex["project_grid"]
+    arms = ((("poly_kernel",) if e["improper"] else ()) + ("project_grid",)
+            + (("project_exact",) if e["exact_arm"] else ()))
     pts = [Point(labels={"regime": regime, "eps": float(eps)}, family=TEACHER, n=int(e["n"]), d=int(e["d"]),
                  replicates=reps, params={"noise": 0.0 if regime == "realizable" else float(e["noise"]), "bias": False,
                                           "bounded": True},
-                 learners=("poly_kernel", "project_grid") if e["improper"] else ("project_grid",), width=1,
-                 learner_params={ln: {"eps": float(eps), "regime": regime} for ln in ("poly_kernel", "project_grid")})
+                 learners=arms, width=1, learner_params={ln: {"eps": float(eps), "regime": regime} for ln in arms})
            for regime, grid in e["eps"].items() for eps in grid]
-    add("project_grid", "The proper upper-bound learner against an improper kernel learner: work and excess loss "
-        "against eps", pts, {"project_grid": {"max_points": int(e["max_points"])},
-                             "poly_kernel": {"max_rows": int(e["kernel_rows"])}})
+    add("project_grid", "Two proper learners (projection + grid, projection + exact ERM) against an improper kernel "
+        "learner: work and excess loss against eps", pts,
+        {"project_grid": {"max_points": int(e["max_points"])}, "poly_kernel": {"max_rows": int(e["kernel_rows"])},
+         "project_exact": {"max_cells": int(e["exact_max_cells"])}})
     return out

@@ -135,18 +135,24 @@ def project_grid(tables: Mapping[str, pd.DataFrame], fig) -> None:
     if "excess_rel" not in df:
         df = df.assign(excess_rel=df["excess"])
     ax1, ax2 = fig.subplots(1, 2)
-    name = {"project_grid": "proper grid", "poly_kernel": "improper kernel"}
+    name = {"project_grid": "proper grid", "project_exact": "proper exact ERM", "poly_kernel": "improper kernel"}
+    style = {"project_grid": "-", "project_exact": ":", "poly_kernel": "--"}
     for k, ((ln, regime), g) in enumerate(df.groupby(["learner", "regime"], sort=True)):
         g = g.assign(inv=1.0 / g["eps"])
-        ls = "-" if ln == "project_grid" else "--"
+        ls = style.get(ln, "-.")
         s = summarize(g, ["inv"], "work", log=True)
         ax1.plot(s["inv"], s["mean"], marker="o", ms=4, ls=ls, color=f"C{k}", label=f"{name.get(ln, ln)}, {regime}")
+        if ln == "project_exact" and "rows" in g:  # the rows its cell budget affords: they fall as m grows
+            kept = g.groupby("inv")["rows"].median()
+            for x, yv in zip(s["inv"], s["mean"], strict=True):
+                ax1.annotate(f"{int(kept[x])} rows", (x, yv), textcoords="offset points", xytext=(3, 4),
+                             fontsize=6, color=f"C{k}")
         e = summarize(g, ["eps"], "excess_rel")
         line_with_interval(ax2, e["eps"], e["mean"], e["lo"], e["hi"], label=f"{name.get(ln, ln)}, {regime}",
                            color=f"C{k}")
     ax1.set_yscale("log")
     ax1.set_xlabel("1 / eps")
-    ax1.set_ylabel("work: grid candidates x rows (proper);\nkernel flops + n^3/3 (improper)")
+    ax1.set_ylabel("work: grid candidates (grid) or cells (exact ERM)\nx rows; kernel flops + n^3/3 (improper)")
     ax1.legend(fontsize=7)
     ax2.set_yscale("symlog", linthresh=1e-3)
     ax2.set_xlabel("eps (accuracy parameter)")

@@ -70,7 +70,7 @@ def evaluate(dataset: Any, fits: Sequence[Fit], bounds: Mapping[str, Any]) -> pd
                              "success": bool(lj <= target + tol) if np.isfinite(target) else np.nan,
                              "restart_converged": conv[j]})
             continue
-        if "grid_points" in info or "kernel_work" in info:
+        if "grid_points" in info or "kernel_work" in info or "exact_work" in info:
             family = get_family(spec.family)
             Xt, yt = family.sample(spec.rng(r, "test"), TEST_ROWS, spec.d, spec.params, hid)
             test = float(np.mean((fit.predict(Xt) - yt) ** 2))
@@ -78,11 +78,14 @@ def evaluate(dataset: Any, fits: Sequence[Fit], bounds: Mapping[str, Any]) -> pd
             proper = "grid_points" in info
             rows.append({**base, "seconds": float(info["seconds"]),
                          "grid_points": int(info["grid_points"]) if proper else np.nan,
-                         # work: grid candidates x rows (proper); kernel flops and the solve (improper)
+                         # work: grid candidates x rows (proper grid); arrangement cells x rows (proper exact ERM);
+                         # kernel flops and the solve (improper)
                          "work": float(info["grid_points"]) * int(info.get("rows", spec.n)) if proper
-                         else float(info["kernel_work"]),
-                         "degree": np.nan if proper else int(info["degree"]),
-                         "m": int(info["m"]) if proper else np.nan, "delta": float(info["delta"]) if proper else np.nan,
+                         else float(info["exact_work"]) if "exact_work" in info else float(info["kernel_work"]),
+                         "degree": int(info["degree"]) if "degree" in info else np.nan,
+                         "m": int(info["m"]) if "m" in info else np.nan,
+                         "delta": float(info["delta"]) if proper else np.nan,
+                         "rows": int(info.get("rows", spec.n)),
                          "train_loss": loss, "test_loss": test,
                          "excess": test - noise**2,
                          # the trivial predictors' excess (zero; the mean label) and the excess relative to E[y^2]

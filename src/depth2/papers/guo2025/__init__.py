@@ -110,6 +110,7 @@ PAPER = Paper(
     evaluate=Lazy("depth2.papers.guo2025.metrics", "evaluate"),
     figures=FIGURES,
     claims_module="depth2.papers.guo2025.claims",
+    notebook_reads=("bias_sweep",),
     modules={
         "data": ("depth2.papers.guo2025.data",),
         "evaluate": ("depth2.papers.guo2025.metrics", "depth2.papers.guo2025.data"),

@@ -66,6 +66,7 @@ PAPER = Paper(
     evaluate=Lazy("depth2.papers.mondelli2019.metrics", "evaluate"),
     figures=FIGURES,
     claims_module="depth2.papers.mondelli2019.claims",
+    notebook_reads=("frontier",),
     modules={
         "data": ("depth2.papers.mondelli2019.data",),
         "evaluate": ("depth2.papers.mondelli2019.metrics", "depth2.papers.mondelli2019.data"),

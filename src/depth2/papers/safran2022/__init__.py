@@ -82,6 +82,7 @@ PAPER = Paper(
     evaluate=Lazy("depth2.papers.safran2022.metrics", "evaluate"),
     figures=FIGURES,
     claims_module="depth2.papers.safran2022.claims",
+    notebook_reads=("movement", "strong_vs_width"),
     modules={
         "data": ("depth2.papers.safran2022.data",),
         "evaluate": ("depth2.papers.safran2022.metrics", "depth2.papers.safran2022.data"),
