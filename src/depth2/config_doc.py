@@ -17,14 +17,14 @@ Generated from `workflow/schemas/config.schema.yaml`, the single source of truth
 `python -m depth2.config_doc > config/README.md`). Keys left out of a config file take these defaults.
 Unknown keys, wrong types and out-of-range values are refused before any job runs, with the key named.
 
-Configs shipped: `config.yaml` (the default: every implemented paper, sized for a laptop with 2 cores: about 15
+Configs shipped: `config.yaml` (the default: every implemented paper, sized for a laptop with 2 cores: about 12
 minutes, `bench/pipeline.md`), `paper.yaml` (the full sizes: more seeds, larger n, d and widths; for a
 workstation or a cluster, `profiles/slurm`) and `smoke.yaml` (tiny sizes; the tests run it end to end).
 Override one key on the command line with `snakemake --config root_seed=1`, or layer files with `--configfile`.
 
 Expected cost of `paper.yaml`, per paper, in core-hours (`python bench/core_hours.py --measured
-config/config.yaml --target config/paper.yaml --root <run>`, re-costed 6 Dec 2026 from the benchmark files of the
-confirmatory default run of commit ea42d99, a fresh clone). These are extrapolated, not measured: each paper.yaml
+config/config.yaml --target config/paper.yaml --root <run>`, re-costed 7 Dec 2026 from the benchmark files of the
+confirmatory default run of commit 86190bf, a fresh clone). These are extrapolated, not measured: each paper.yaml
 job is priced from the default run's benchmark files of the same rule, paper, experiment and learner through a
 linear work proxy (replicates x rows x d x width x steps x restarts; rows = n Phi(b) for learners that read only
 the tail rows).
@@ -33,12 +33,12 @@ floor:
 
 | paper | jobs | default run, measured | paper.yaml, expected |
 |---|---|---|---|
-| guo2025 | 480 | 0.16 | 14.3 |
-| goel2021 | 333 | 0.08 | 0.4 |
-| safran2022 | 249 | 0.08 | 10.1 |
-| awasthi2021 | 125 | 0.06 | 0.8 |
-| mondelli2019 | 419 | 0.09 | 16.8 |
-| all | 1607 | 0.46 | 42.3 |
+| guo2025 | 464 | 0.13 | 11.5 |
+| goel2021 | 346 | 0.07 | 0.4 |
+| safran2022 | 249 | 0.07 | 9.2 |
+| awasthi2021 | 125 | 0.05 | 0.7 |
+| mondelli2019 | 419 | 0.08 | 16.0 |
+| all | 1604 | 0.39 | 37.7 |
 
 The `bounds` of each paper are the pre-registered thresholds of its claims: they were fixed before the first
 run and are never adjusted after seeing results.
