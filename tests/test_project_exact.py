@@ -82,7 +82,8 @@ def test_keeps_the_rows_the_budget_affords_and_is_deterministic():
 
 @pytest.mark.parametrize("kw,match", [({"eps": 0.0}, "eps"), ({"regime": "exact"}, "regime"),
                                        ({"max_cells": 1}, "max_cells"), ({"bias": "yes"}, "bias"),
-                                       ({"projection": np.ones((2, 3))}, "projection"), ({"width": 2}, "width")])
+                                       ({"projection": np.ones((2, 3))}, "projection"), ({"width": 2}, "width"),
+                                       ({"projection": np.ones((2, 5)), "m": 3}, "'m'")])
 def test_bad_arguments_name_the_argument(kw, match):
     X, y, _ = _teacher(20, 5, seed=8)
     with pytest.raises(ValueError, match=match):

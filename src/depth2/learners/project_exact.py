@@ -41,7 +41,18 @@ import numpy as np
 from depth2.core.data import Samples, as_samples
 from depth2.learners.base import Fit, check_params, register
 from depth2.learners.exact_relu import exact_relu_erm
-from depth2.learners.project_grid import PROJECTION_STREAM, REGIMES, _err, _int, _real, _take_rows, default_m
+from depth2.learners.project_grid import (
+    PROJECTION_STREAM,
+    REGIMES,
+    _err,
+    _int,
+    _real,
+    _take_rows,
+    default_m,
+    draw_projection,
+    given_projection,
+    project_rows,
+)
 
 log = logging.getLogger(__name__)
 
@@ -122,22 +133,13 @@ def fit_project_exact(X: np.ndarray | Samples, y: np.ndarray | None = None, *, r
 
     S = as_samples(X, y)
     d = S.d
-    P = p["projection"]
-    if P is not None:
-        P = np.asarray(P, dtype=float)
-        if P.ndim != 2 or P.shape[1] != d or P.shape[0] < 1 or not np.isfinite(P).all():
-            raise _err("projection", f"a finite (m, {d}) array", f"shape {P.shape}")
-        m = P.shape[0]
-    else:
-        m = default_m(eps, 1, c_m, regime) if p["m"] is None else _int("m", p["m"], 1)
-        P = (rng if shared_rng is None else shared_rng).standard_normal((m, d)) / math.sqrt(m)
+    P, m = given_projection(p["projection"], p["m"], d, lambda: default_m(eps, 1, c_m, regime))
+    if P is None:
+        P = draw_projection(rng if shared_rng is None else shared_rng, m, d)
     dim = m + int(bias)
     rows = affordable_rows(S.n, dim, max_cells)
     Xm, ym = _take_rows(S, rows, rng)
-    scale = max(1.0, float(np.sqrt(np.max(np.einsum("ij,ij->i", Xm, Xm)))))
-    Z = Xm @ (P.T / scale)
-    if bias:
-        Z = np.hstack([Z, np.ones((Z.shape[0], 1))]) / math.sqrt(2.0)
+    Z, scale = project_rows(Xm, P, bias)
     log.info("%s: eps=%g m=%d: %d of %d rows (arrangement bound %d <= %d cells)", NAME, eps, m, rows, S.n,
              cells_bound(rows, dim), max_cells)
     res = exact_relu_erm(Z, ym, width=1, time_budget=budget)

@@ -84,7 +84,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -376,6 +376,38 @@ def _take_rows(S: Samples, rows: int, rng: np.random.Generator) -> tuple[np.ndar
     return np.concatenate(Xs), np.concatenate(ys)
 
 
+# ---------------------------------------------------------------- the projection (shared with project_exact)
+
+
+def given_projection(P: Any, m: Any, d: int, default_dim: Callable[[], int]) -> tuple[np.ndarray | None, int]:
+    """``(P, m)`` from the ``projection`` and ``m`` parameters: a given ``P`` is validated (a finite (m, d) array,
+    ``m`` None or its row count); without one, ``P`` is None (drawn later by :func:`draw_projection`) and ``m`` is
+    the parameter or ``default_dim()``."""
+    if P is None:
+        return None, default_dim() if m is None else _int("m", m, 1)
+    P = np.asarray(P, dtype=float)
+    if P.ndim != 2 or P.shape[1] != d or P.shape[0] < 1 or not np.isfinite(P).all():
+        raise _err("projection", f"a finite (m, {d}) array", f"shape {P.shape}")
+    if m is not None and _int("m", m, 1) != P.shape[0]:
+        raise _err("m", f"None or projection.shape[0] = {P.shape[0]}", m)
+    return P, P.shape[0]
+
+
+def draw_projection(gen: np.random.Generator, m: int, d: int) -> np.ndarray:
+    """``P`` (m, d) with i.i.d. ``N(0, 1/m)`` entries, so that ``E |P x|^2 = |x|^2``."""
+    return gen.standard_normal((m, d)) / math.sqrt(m)
+
+
+def project_rows(X: np.ndarray, P: np.ndarray, bias: bool) -> tuple[np.ndarray, float]:
+    """``(Z, s)``: ``s = max(1, max_i |x_i|)`` and ``Z = X P^T / s`` (n, m), or ``(X P^T / s, 1) / sqrt(2)``
+    (n, m + 1) with ``bias`` (steps 2-3 of the module docstring)."""
+    scale = max(1.0, float(np.sqrt(np.max(np.einsum("ij,ij->i", X, X)))))
+    Z = X @ (P.T / scale)
+    if bias:
+        Z = np.hstack([Z, np.ones((Z.shape[0], 1))]) / math.sqrt(2.0)
+    return Z, scale
+
+
 # ---------------------------------------------------------------- the learner
 
 
@@ -454,16 +486,7 @@ def fit_project_grid(X: np.ndarray | Samples, y: np.ndarray | None = None, *, rn
 
     S = as_samples(X, y)
     d = S.d
-    P = p["projection"]
-    if P is not None:
-        P = np.asarray(P, dtype=float)
-        if P.ndim != 2 or P.shape[1] != d or P.shape[0] < 1 or not np.isfinite(P).all():
-            raise _err("projection", f"a finite (m, {d}) array", f"shape {P.shape}")
-        if p["m"] is not None and _int("m", p["m"], 1) != P.shape[0]:
-            raise _err("m", f"None or projection.shape[0] = {P.shape[0]}", p["m"])
-        m = P.shape[0]
-    else:
-        m = default_m(eps, k, c_m, regime) if p["m"] is None else _int("m", p["m"], 1)
+    P, m = given_projection(p["projection"], p["m"], d, lambda: default_m(eps, k, c_m, regime))
     dim = m + int(bias)
 
     # refuse before any work: count the lattice points, stopping as soon as the count is too large
@@ -480,14 +503,11 @@ def fit_project_grid(X: np.ndarray | Samples, y: np.ndarray | None = None, *, rn
             + "; raise eps or delta, lower m or c_m, or raise max_points")
 
     if P is None:
-        P = (rng if shared_rng is None else shared_rng).standard_normal((m, d)) / math.sqrt(m)
+        P = draw_projection(rng if shared_rng is None else shared_rng, m, d)
     rows = S.n if subsample == "all" else (auto_rows(eps, grid_points) if subsample is None else subsample)
     Xm, ym = _take_rows(S, min(rows, S.n), rng)
     n = Xm.shape[0]
-    scale = max(1.0, float(np.sqrt(np.max(np.einsum("ij,ij->i", Xm, Xm)))))
-    Z = Xm @ (P.T / scale)
-    if bias:
-        Z = np.hstack([Z, np.ones((n, 1))]) / math.sqrt(2.0)
+    Z, scale = project_rows(Xm, P, bias)
     if chunk is None:
         chunk = max(16, CHUNK_BYTES // (8 * n))
     log.info("%s: n=%d d=%d k=%d eps=%g m=%d delta=%g: %d lattice points, %d candidates", NAME, n, d, k, eps, m,
