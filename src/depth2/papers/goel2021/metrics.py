@@ -50,6 +50,18 @@ def known_optimum(family: str, hidden: Mapping[str, np.ndarray], d: int, width: 
     return 0.0
 
 
+def _cost_fit_work(info: Mapping[str, Any], n: int) -> float | None:
+    """The work of a project_grid experiment fit, None for other fits: grid candidates x rows (project_grid),
+    arrangement cells x rows (project_exact, ``exact_work``), kernel flops and the solve (poly_kernel,
+    ``kernel_work``)."""
+    if "grid_points" in info:
+        return float(info["grid_points"]) * int(info.get("rows", n))
+    for key in ("exact_work", "kernel_work"):
+        if key in info:
+            return float(info[key])
+    return None
+
+
 def evaluate(dataset: Any, fits: Sequence[Fit], bounds: Mapping[str, Any]) -> pd.DataFrame:
     """Metrics rows of one learner at one point (see the module docstring)."""
     spec = dataset.spec
@@ -70,7 +82,8 @@ def evaluate(dataset: Any, fits: Sequence[Fit], bounds: Mapping[str, Any]) -> pd
                              "success": bool(lj <= target + tol) if np.isfinite(target) else np.nan,
                              "restart_converged": conv[j]})
             continue
-        if "grid_points" in info or "kernel_work" in info or "exact_work" in info:
+        work = _cost_fit_work(info, spec.n)
+        if work is not None:
             family = get_family(spec.family)
             Xt, yt = family.sample(spec.rng(r, "test"), TEST_ROWS, spec.d, spec.params, hid)
             test = float(np.mean((fit.predict(Xt) - yt) ** 2))
@@ -78,10 +91,7 @@ def evaluate(dataset: Any, fits: Sequence[Fit], bounds: Mapping[str, Any]) -> pd
             proper = "grid_points" in info
             rows.append({**base, "seconds": float(info["seconds"]),
                          "grid_points": int(info["grid_points"]) if proper else np.nan,
-                         # work: grid candidates x rows (proper grid); arrangement cells x rows (proper exact ERM);
-                         # kernel flops and the solve (improper)
-                         "work": float(info["grid_points"]) * int(info.get("rows", spec.n)) if proper
-                         else float(info["exact_work"]) if "exact_work" in info else float(info["kernel_work"]),
+                         "work": work,
                          "degree": int(info["degree"]) if "degree" in info else np.nan,
                          "m": int(info["m"]) if "m" in info else np.nan,
                          "delta": float(info["delta"]) if proper else np.nan,

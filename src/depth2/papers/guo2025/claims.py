@@ -397,16 +397,16 @@ def regime_popgd(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any]) 
     and the adversarial family escapes at the smallest d from >= control_escape_min of the inits there (a rate
     already at 0 cannot drop: the difference of drops would then read the control alone)."""
     df = tables["population_gd"]
-    at = df[df["b"] == df["b"].min()]
-    adv = at[at["family"] == "hermite_truncated"]
-    csq = _te_shortfalls(adv, bounds) + _csq_alpha_shortfalls(adv, bounds) if not adv.empty else []
-    adv = at[at["family"] == ("hermite_truncated" if not adv.empty else "eq4")]
+    at = df[df["b"] == df["b"].min()]  # the bias popgd_dimension reads
+    adversarial = "hermite_truncated" if (at["family"] == "hermite_truncated").any() else "eq4"
+    adv = at[at["family"] == adversarial]
+    extra = _te_shortfalls(adv, bounds) + _csq_alpha_shortfalls(adv, bounds) if adversarial != "eq4" else []
     if not adv.empty:
         first = adv[adv["d"] == adv["d"].min()]
         rate, need = float(first["escaped"].astype(bool).mean()), float(_bound(bounds, "control_escape_min"))
         if rate < need:
-            csq.append(f"{first['family'].iloc[0]} escapes from {rate:.2f} < {need:g} of the inits at d = "
-                       f"{int(first['d'].iloc[0])} (b = {float(first['b'].iloc[0]):g}): no room to drop")
+            extra.append(f"{adversarial} escapes from {rate:.2f} < {need:g} of the inits at d = "
+                         f"{int(first['d'].iloc[0])} (b = {float(first['b'].iloc[0]):g}): no room to drop")
     # A run that escaped is decided whatever its later descent; one that did not escape and is still moving
     # might escape later: only those fall short.
     stuck = df[~df["escaped"].astype(bool)] if "escaped" in df.columns else df
@@ -418,7 +418,7 @@ def regime_popgd(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any]) 
         out.append(f"{int(counts.min())} < {need} inits at some point")
     if df["d"].max() < 100 * df["d"].min():
         out.append(f"d spans {df['d'].min()}..{df['d'].max()} (< 100x)")
-    return out + csq
+    return out + extra
 
 
 def regime_pca(tables: Mapping[str, pd.DataFrame], bounds: Mapping[str, Any]) -> list[str]:
