@@ -13,7 +13,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def test_shipped_configs_are_valid_and_filled_with_defaults():
-    for name in ("config.yaml", "smoke.yaml"):
+    for name in ("config.yaml", "smoke.yaml", "paper.yaml", "pilot.yaml"):
         cfg = load(REPO / "config" / name)
         assert cfg["guo2025"]["learners"]["sq"]["rho"] == 0.5
         assert cfg["storage"]["block_rows"] >= 1024
@@ -49,6 +49,9 @@ BAD = [
      "awasthi2021.experiments.recovery_vs_n.shapes", "m <= d"),
     ({"awasthi2021": {"experiments": {"bias_sweep": {"learners": ["hermite"]}}}}, "awasthi2021.experiments",
      "unknown learner 'hermite'"),
+    # eps = 0.12 gives m = 8 and 9.5e7 grid points: refused when the plan is built, not at its fit job
+    ({"goel2021": {"experiments": {"project_grid": {"max_points": 20_000_000, "eps": {"realizable": [0.2, 0.12]}}}}},
+     "goel2021.experiments.project_grid.max_points", "eps = 0.12 (realizable) gives m = 8"),
 ]
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import nbformat
@@ -43,7 +42,6 @@ def _stdout(cell) -> str:
 def test_concurrent_notebook_starts_all_succeed(tmp_path):
     notebook = _tiny_notebook(tmp_path / "tiny.ipynb")
     outs = [tmp_path / "out" / f"job{i}.ipynb" for i in range(JOBS)]
-    t0 = time.perf_counter()
     # All processes are launched before any is waited for, so their kernels start within the same second.
     procs = [subprocess.Popen([sys.executable, "-m", "depth2.cli", "--log", str(tmp_path / f"job{i}.log"),
                                "notebook", "--notebook", str(notebook), "--out", str(out), "--cwd", str(tmp_path),
@@ -51,8 +49,7 @@ def test_concurrent_notebook_starts_all_succeed(tmp_path):
                               env={**os.environ, "DEPTH2_TEST_JOB": str(i)},
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
              for i, out in enumerate(outs)]
-    results = [p.communicate(timeout=120) for p in procs]
-    elapsed = time.perf_counter() - t0
+    results = [p.communicate(timeout=120) for p in procs]  # a hung start fails here, not on a timer
     for i, (p, (output, _)) in enumerate(zip(procs, results, strict=True)):
         assert p.returncode == 0, f"job {i} failed:\n{output}"
 
@@ -69,7 +66,6 @@ def test_concurrent_notebook_starts_all_succeed(tmp_path):
         # the private connection directory is gone once the job is done
         assert not Path(connection_file).parent.exists()
     assert len(connection_files) == JOBS  # one private directory per execution
-    assert elapsed < 90, f"{JOBS} concurrent notebook jobs took {elapsed:.0f} s"
 
 
 def test_execution_survives_taken_tcp_ports(tmp_path, monkeypatch):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import time
 
 import numpy as np
 import pytest
@@ -251,9 +250,13 @@ def test_rows_and_samples_stream():
     assert pg.auto_rows(0.5, 13) == 5000 and pg.auto_rows(0.05, 10**6) > 5000
 
 
-def test_max_points_refusal_is_immediate():
+def test_max_points_refusal_is_immediate(monkeypatch):
     X, y = _ball_data(50, 3, 3)
-    t = time.perf_counter()
+
+    def never(*args, **kwargs):
+        raise AssertionError("the grid was built before the refusal")
+
+    monkeypatch.setattr(pg, "ball_lattice", never)  # refused from the count alone, before any grid work
     with pytest.raises(ValueError, match=r"eps=0\.05, m=18, delta=0\.05.*max_points=2,000,000"):
         FIT(X, y, rng=np.random.default_rng(0), eps=0.05)
     with pytest.raises(ValueError, match=r"1\.69e\+04.*max_points=16,874"):  # eps = 0.2: m = 5, 16,875 points
@@ -262,7 +265,15 @@ def test_max_points_refusal_is_immediate():
         FIT(X, y, rng=np.random.default_rng(0), width=2, eps=0.5, m=2, max_points=1000)
     with pytest.raises(ValueError, match="max_points"):
         FIT(X, y, rng=np.random.default_rng(0), eps=0.3, regime="agnostic", max_points=10**5)
-    assert time.perf_counter() - t < 2.0
+
+
+def test_grid_size_counts_the_enumerated_grid_and_refuses_past_max_points():
+    # m = 5, delta = 0.2 (eps = 0.2): 16,875 lattice points, the count the learner and the config check share
+    n_units = len(pg.ball_lattice(5, pg.ball_radius_sq(0.2)))
+    assert pg.grid_size(5, 0.2, 1, 16_875) == (n_units, n_units) == (16_875, 16_875)
+    assert pg.grid_size(5, 0.2, 1, 16_874)[1] is None
+    assert pg.grid_size(2, 0.25, 2, 10**6) == (49, 1225)  # C(49 + 1, 2) multisets of two units
+    assert pg.grid_size(2, 0.25, 2, 1000)[1] is None
 
 
 def test_deterministic_and_chunk_invariant():

@@ -90,6 +90,7 @@ def _semantic_checks(cfg: Mapping[str, Any]) -> list[str]:
             if m > d:
                 errors.append(f"config key 'awasthi2021.experiments.{exp}.shapes': (d, m) = ({d}, {m}) needs "
                               "m <= d (full-rank case)")
+    errors += _project_grid_sizes(cfg.get("goel2021", {}).get("experiments", {}).get("project_grid", {}))
     st = cfg.get("mondelli2019", {}).get("experiments", {}).get("student", {})
     if st.get("enabled"):
         from depth2.papers.mondelli2019.experiments import width
@@ -101,6 +102,26 @@ def _semantic_checks(cfg: Mapping[str, Any]) -> list[str]:
     if g and not any(e.get("enabled") for e in exps.values()):
         errors.append("config key 'guo2025.experiments': every experiment is disabled (empty grid); enable one "
                       f"of {sorted(exps)} or drop guo2025 from 'papers'")
+    return errors
+
+
+def _project_grid_sizes(e: Mapping[str, Any]) -> list[str]:
+    """goel2021's project_grid: every eps must give a grid within max_points (the learner refuses a larger one
+    at fit time, after the jobs before it have run). Width 1 and the learner's default c_m and delta = eps,
+    as the experiment fits it."""
+    if not e.get("enabled"):
+        return []
+    from depth2.learners.project_grid import DEFAULTS, default_m, grid_size
+
+    errors = []
+    for regime, grid in e.get("eps", {}).items():
+        for eps in grid:
+            m = default_m(float(eps), 1, float(DEFAULTS["c_m"]), regime)
+            n_units, candidates = grid_size(m, float(eps), 1, e["max_points"])
+            if candidates is None:
+                errors.append(f"config key 'goel2021.experiments.project_grid.max_points' ({e['max_points']:,}): "
+                              f"eps = {eps:g} ({regime}) gives m = {m} and >= {n_units:.3g} grid points; raise "
+                              "max_points or drop that eps")
     return errors
 
 

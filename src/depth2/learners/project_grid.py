@@ -205,6 +205,17 @@ def multiset_count(n_units: int, k: int) -> int:
     return math.comb(int(n_units) + k - 1, k)
 
 
+def grid_size(dim: int, delta: float, k: int, max_points: float) -> tuple[int | float, int | None]:
+    """``(N, C(N + k - 1, k))``: the lattice points of the unit ball of R^dim at spacing ``delta`` and the
+    width-``k`` candidates they give, counted before any work; the second is None when either count passes
+    ``max_points`` (then ``N`` may be a partial count, already enough to refuse)."""
+    n_units = lattice_count(dim, ball_radius_sq(delta), stop_above=max_points)
+    if n_units > max_points:
+        return n_units, None
+    candidates = multiset_count(int(n_units), k)
+    return n_units, (None if candidates > max_points else candidates)
+
+
 def _multisets(n_units: int, k: int) -> np.ndarray:
     """All sorted tuples ``i_1 <= ... <= i_k`` of ``range(n_units)`` as a (C(N + k - 1, k), k) int64 array."""
     M = np.arange(n_units, dtype=np.int64)[:, None]
@@ -490,10 +501,8 @@ def fit_project_grid(X: np.ndarray | Samples, y: np.ndarray | None = None, *, rn
     dim = m + int(bias)
 
     # refuse before any work: count the lattice points, stopping as soon as the count is too large
-    sq = ball_radius_sq(delta)
-    n_units = lattice_count(dim, sq, stop_above=max_points)
-    too_many = n_units > max_points or multiset_count(int(n_units), k) > max_points
-    grid_points = None if too_many else multiset_count(int(n_units), k)
+    n_units, grid_points = grid_size(dim, delta, k, max_points)
+    too_many = grid_points is None
     if too_many or (k >= 2 and n_units > GRAM_MAX_UNITS):
         shown = f">= {n_units:.3g} grid points" if n_units > max_points else f"{multiset_count(int(n_units), k):,}"
         raise ValueError(
@@ -513,7 +522,7 @@ def fit_project_grid(X: np.ndarray | Samples, y: np.ndarray | None = None, *, rn
     log.info("%s: n=%d d=%d k=%d eps=%g m=%d delta=%g: %d lattice points, %d candidates", NAME, n, d, k, eps, m,
              delta, n_units, grid_points)
 
-    grid = ball_lattice(dim, sq)
+    grid = ball_lattice(dim, ball_radius_sq(delta))
     if grid.shape[0] != n_units:  # the enumeration and the count are independent computations
         raise RuntimeError(f"lattice enumeration gave {grid.shape[0]} points, count formula {n_units}")
     if k == 1:
