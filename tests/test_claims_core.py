@@ -150,6 +150,14 @@ def test_design_commit_is_the_commit_that_set_the_seed(tmp_path, monkeypatch):
     assert confirmatory.design_commit("guo2025", 5) == design
     assert confirmatory.design_commit("guo2025", 7).startswith("none: seed 7 is a pilot seed")
     assert confirmatory.design_commit("awasthi2021", 0).startswith("none: awasthi2021 has no committed")
+    # a paper-size seed is found in config/paper.yaml and marked so; the default seed still wins in config.yaml
+    (tmp_path / "config" / "paper.yaml").write_text("guo2025: {seed: 9}\n")
+    git("add", ".")
+    git("commit", "-q", "-m", "paper-size seed 9")
+    paper = git("log", "--format=%h", "-1")
+    assert confirmatory.design_commit("guo2025", 9) == f"{paper} (paper size, config/paper.yaml)"
+    assert confirmatory.design_commit("guo2025", 5) == design
+    assert confirmatory.design_commit("guo2025", 7).startswith("none: seed 7 is a pilot seed")
 
 
 def test_evaluate_copies_convergence_into_metrics_rows():
