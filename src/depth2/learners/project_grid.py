@@ -502,8 +502,7 @@ def fit_project_grid(X: np.ndarray | Samples, y: np.ndarray | None = None, *, rn
 
     # refuse before any work: count the lattice points, stopping as soon as the count is too large
     n_units, grid_points = grid_size(dim, delta, k, max_points)
-    too_many = grid_points is None
-    if too_many or (k >= 2 and n_units > GRAM_MAX_UNITS):
+    if grid_points is None or (k >= 2 and n_units > GRAM_MAX_UNITS):
         shown = f">= {n_units:.3g} grid points" if n_units > max_points else f"{multiset_count(int(n_units), k):,}"
         raise ValueError(
             f"{NAME}: eps={eps:g}, m={m}, delta={delta:g}, width={k}{', bias' if bias else ''} gives {shown} "
