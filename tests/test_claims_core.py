@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from depth2.claims import (
+    CHECK,
     INCONCLUSIVE,
     NOT_SUPPORTED,
     SUPPORTED,
@@ -71,7 +72,8 @@ def test_every_point_inconclusive_is_decided_by_the_undecided_points():
 
 
 def _claim(regime: Regime | None, verdict: str) -> Claim:
-    return Claim("x.c", "x", "s", "p", ("e",), "pred", lambda t, b: Evidence(verdict, "obs", "m"), regime=regime)
+    return Claim("x.c", "x", "s", "p", ("e",), "pred", lambda t, b: Evidence(verdict, "obs", "m"), regime=regime,
+                 falsifier="the statistic lands on the other side")
 
 
 def test_out_of_regime_is_inconclusive_never_not_supported():
@@ -95,10 +97,13 @@ def test_minute_summary_separates_findings_from_limits_of_the_run():
     inside = Regime("always", lambda t, b: [])
     claims = [replace(_claim(inside, SUPPORTED), id="x.ok"), replace(_claim(inside, NOT_SUPPORTED), id="x.fails"),
               replace(_claim(short, NOT_SUPPORTED), id="x.short"), replace(_claim(inside, INCONCLUSIVE), id="x.wide"),
-              replace(_claim(inside, SUPPORTED), id="x.check", sanity=True)]
+              replace(_claim(inside, SUPPORTED), id="x.check", kind=CHECK)]
     lines = minute_summary(claims_table(claims, {"x": tables}, {"x": {}}), {"x": {"seed": 7}})
     text = "\n".join(lines)
-    assert "**x** (confirmatory seed 7; 1 of 4 tested claims' runs are out of their regime)" in text
+    assert lines[2].startswith("**4 tests: 1 supported, 1 not supported, 2 inconclusive, 0 fragile; not evidence: 1 "
+                               "check")
+    assert "**x** (confirmatory seed 7; 4 tests: 1 supported, 1 not supported, 2 inconclusive; 1 of 4 tests' runs " \
+        "are out of their regime)" in text
     assert "- supported (1): `ok`" in text
     assert "`fails`: in its regime, so a finding at these sizes about the paper's statement" in text
     assert "`short`: out of its regime, so a limit of this run and not evidence (n Phi(b) = 95 < 1000)" in text
@@ -106,7 +111,7 @@ def test_minute_summary_separates_findings_from_limits_of_the_run():
     exact = claims_table([replace(_claim(inside, NOT_SUPPORTED), id="x.proof")], {"x": tables}, {"x": {}})
     assert "`proof`: an exact computation, so a finding about the paper's statement" in "\n".join(
         minute_summary(exact.assign(seeds="exact (no sampling)")))
-    assert "sanity checks, not counted as evidence: `check` (supported)" in text
+    assert "- not evidence (check): `check` (supported)" in text
     assert "`check`" not in lines[lines.index("- supported (1): `ok`")]
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from depth2.claims import NOT_SUPPORTED, SUPPORTED
+from depth2.claims import CHECK, INCONCLUSIVE, NOT_SUPPORTED, OBSERVATION, SUPPORTED, TEST
 from depth2.papers.mondelli2019 import claims as C
 from depth2.papers.mondelli2019.data import (
     ACTIVATIONS,
@@ -19,7 +19,8 @@ from depth2.papers.mondelli2019.data import (
 from depth2.papers.mondelli2019.experiments import generic_rank
 
 BOUNDS = {"recovery_cos": 0.9, "var_tol": 0.05, "shortcut_tol": 0.02, "frontier_recovered": 0.5,
-          "frontier_slope": -0.2, "relation_tol": 0.05}
+          "frontier_slope": -0.2, "relation_tol": 0.05, "min_seeds": 2}
+REGIME = {c.short: c.regime for c in C.CLAIMS}
 
 
 @pytest.mark.parametrize("sigma", sorted(ACTIVATIONS))
@@ -69,8 +70,8 @@ def test_no_shortcut_is_paired_within_seed_and_passes_and_fails():
 
 
 def test_identities_regime_in_and_out():
-    assert C.identities_regime({"identities": _identities(1.0, 1.0)}, BOUNDS) == []
-    out = C.identities_regime({"identities": _identities(1.0, 1.0, n=200, seeds=1)}, BOUNDS)
+    assert C.IDENTITIES_REGIME.shortfalls({"identities": _identities(1.0, 1.0)}, BOUNDS) == []
+    out = C.IDENTITIES_REGIME.shortfalls({"identities": _identities(1.0, 1.0, n=200, seeds=1)}, BOUNDS)
     assert any("seeds" in s for s in out) and any("n = 200 < 10 (d + 1) = 310" in s for s in out)
 
 
@@ -102,21 +103,34 @@ def test_frontier_points_read_the_largest_successful_r():
     assert list(fp["r_star"]) == [round(0.7 * generic_rank(30))] * 3 and fp["bracketed"].all()
 
 
-def test_frontier_passes_and_fails():
+def test_frontier_passes():
     ev = C.frontier({"frontier": _frontier(FALLING)}, BOUNDS)
     assert ev.verdict == SUPPORTED, ev
-    assert C.frontier({"frontier": _frontier(FLAT)}, BOUNDS).verdict == NOT_SUPPORTED
+
+
+def test_frontier_falsifier_flat_fraction_of_the_rank_is_not_supported():
+    """The falsifier: r* a fixed fraction of the generic rank at every d (slope ~ 0, above frontier_slope)."""
+    ev = C.frontier({"frontier": _frontier(FLAT)}, BOUNDS)
+    assert ev.verdict == NOT_SUPPORTED and "0.80 rank" in ev.observed, ev
+
+
+def test_frontier_on_one_grid_point_near_the_bound_is_inconclusive():
+    """Like the referee's fresh seed 9301 (-0.260, -0.327..-0.192): a falling r* / rank (slope -0.31 here) whose
+    seeds disagree at two d's has an interval (-0.47..-0.14) that straddles frontier_slope = -0.2."""
+    ev = C.frontier({"frontier": _frontier({20: 0.9, 30: (0.75, 0.9, 0.75), 40: (0.75, 0.6, 0.75), 50: 0.7})},
+                    BOUNDS)
+    assert ev.verdict == INCONCLUSIVE and "contains bounds.frontier_slope" in ev.reason, ev
 
 
 def test_frontier_regime_in_and_out():
-    assert C.frontier_regime({"frontier": _frontier(FALLING)}, BOUNDS) == []
-    out = C.frontier_regime({"frontier": _frontier(FALLING, converged=False)}, BOUNDS)
+    assert REGIME["frontier"].shortfalls({"frontier": _frontier(FALLING)}, BOUNDS) == []
+    out = REGIME["frontier"].shortfalls({"frontier": _frontier(FALLING, converged=False)}, BOUNDS)
     assert any("tensor_power: 72 of 72 fits unconverged" in s for s in out)
-    out = C.frontier_regime({"frontier": _frontier({20: 1.0, 30: 0.8, 40: 0.7})}, BOUNDS)
+    out = REGIME["frontier"].shortfalls({"frontier": _frontier({20: 1.0, 30: 0.8, 40: 0.7})}, BOUNDS)
     assert any("not bracketed" in s and "d=20" in s for s in out)  # r* at the top of the grid
-    out = C.frontier_regime({"frontier": _frontier({20: 0.9, 30: 0.8})}, BOUNDS)
+    out = REGIME["frontier"].shortfalls({"frontier": _frontier({20: 0.9, 30: 0.8})}, BOUNDS)
     assert any("2 dimensions < 3" in s for s in out)
-    out = C.frontier_regime({"frontier": _frontier(FALLING, population=False)}, BOUNDS)
+    out = REGIME["frontier"].shortfalls({"frontier": _frontier(FALLING, population=False)}, BOUNDS)
     assert any("not the population" in s for s in out)
 
 
@@ -140,12 +154,13 @@ def test_weights_vs_risk_passes_and_fails():
 
 
 def test_weights_regime_in_and_out():
-    assert C.weights_regime({"frontier": _relation(0.0), "barrier": _relation(0.0)}, BOUNDS) == []
+    weights = REGIME["weights_vs_risk"]
+    assert weights.shortfalls({"frontier": _relation(0.0), "barrier": _relation(0.0)}, BOUNDS) == []
     exact = _relation(0.0).assign(mean_cos6=1.0, rel_risk=0.0)
-    out = C.weights_regime({"frontier": exact.assign(converged=False), "barrier": exact.iloc[:0]}, BOUNDS)
+    out = weights.shortfalls({"frontier": exact.assign(converged=False), "barrier": exact.iloc[:0]}, BOUNDS)
     assert any("nothing but exact recoveries" in s for s in out) and any("unconverged" in s for s in out)
     few = _relation(0.0, fracs=(0.8, 0.9))
-    assert any("< 10" in s for s in C.weights_regime({"frontier": few, "barrier": few}, BOUNDS))
+    assert any("< 10" in s for s in weights.shortfalls({"frontier": few, "barrier": few}, BOUNDS))
 
 
 def _cubic(large_n_risk: float, qs=(0.25, 0.5, 1, 4, 8)) -> pd.DataFrame:
@@ -164,14 +179,34 @@ def test_cubic_control_passes_and_fails():
 
 
 def test_cubic_regime_in_and_out():
-    assert C.cubic_regime({"cubic_control": _cubic(0.01)}, BOUNDS) == []
-    out = C.cubic_regime({"cubic_control": _cubic(0.01, qs=(1, 2, 4))}, BOUNDS)
+    assert REGIME["cubic_control"].shortfalls({"cubic_control": _cubic(0.01)}, BOUNDS) == []
+    out = REGIME["cubic_control"].shortfalls({"cubic_control": _cubic(0.01, qs=(1, 2, 4))}, BOUNDS)
     assert any("not both <= 0.5 and >= 4" in s for s in out)
 
 
-def test_every_claim_declares_a_regime_and_the_identity_is_a_sanity_check():
+def test_every_claim_declares_a_regime_and_only_the_frontier_is_a_test():
+    """Kinds after the 2026-12-07 review: the identities and the cubic control are checks (true by construction
+    for He_3 / noiseless ridge), weights_vs_risk an observation (our two-sided identity, not the paper's one-sided
+    statement); the frontier is the one test, with its falsifier."""
     assert all(c.regime is not None for c in C.CLAIMS)
-    assert [c.id for c in C.CLAIMS if c.sanity] == ["mondelli2019.variance_identity"]
+    assert {c.short: c.kind for c in C.CLAIMS} == {"variance_identity": CHECK, "no_shortcut": CHECK,
+                                                   "frontier": TEST, "weights_vs_risk": OBSERVATION,
+                                                   "cubic_control": CHECK}
+    assert "above bounds.frontier_slope" in C.CLAIMS[2].falsifier
+
+
+def test_coverage_names_claims_and_says_what_is_untested():
+    from depth2.claims import check_coverage
+
+    assert check_coverage(C.CLAIMS, C.COVERAGE) == []
+    assert all("Section 4 unread" in h.source for h in C.COVERAGE)
+
+
+def test_regime_statements_render_the_seed_bound():
+    assert C.IDENTITIES_REGIME.text(BOUNDS).startswith(">= 2 seeds per (sigma, r, learner)")
+    assert ">= 2 seeds per (d, r)" in REGIME["frontier"].text(BOUNDS)
+    out = REGIME["cubic_control"].shortfalls({"cubic_control": _cubic(0.01)}, {**BOUNDS, "min_seeds": 4})
+    assert out == ["10 of 10 points have < 4 seeds (fewest: 3)"]
 
 
 def test_frontier_grid_reads_the_population_and_caps_r_at_max_ratio():
@@ -201,3 +236,26 @@ def test_half_the_generic_rank_allows_the_rounding_of_r():
             for r in (83, 84)]
     fits = C._proper_fits({"frontier": pd.DataFrame(rows)})
     assert list(fits["half_rank"]) == [True, False]
+
+
+def test_the_frontier_test_registers_a_replication_and_a_grid_offset():
+    """issue 27: every test row has >= 2 pre-registered variants, one a replication on a fresh seed (8501)."""
+    from pathlib import Path
+
+    from depth2.config import load
+
+    variants = load(Path(__file__).parents[1] / "config" / "config.yaml")["mondelli2019"]["variants"]
+    mine = {n: v for n, v in variants.items() if "frontier" in v["claims"]}
+    assert {v["kind"] for v in mine.values()} == {"replication", "nuisance"} and len(mine) >= 2
+    assert mine["replication"]["seed"] == 8501
+    tests = {c.short for c in C.CLAIMS if c.kind == TEST}
+    assert all(set(v["claims"]) <= tests for v in variants.values())
+
+
+def test_frontier_is_fragile_when_the_grid_offset_reads_a_flat_frontier():
+    from depth2.claims import FRAGILE, claims_table
+
+    tables = {"frontier": _frontier(FALLING), "frontier__grid_offset": _frontier(FLAT)}
+    row = claims_table([c for c in C.CLAIMS if c.short == "frontier"], {C.PAPER: tables}, {C.PAPER: BOUNDS},
+                       {C.PAPER: {"grid_offset": {"kind": "nuisance", "claims": ["frontier"]}}}).iloc[0]
+    assert row["verdict"] == FRAGILE and "grid_offset gives not supported" in row["reason"], row["reason"]

@@ -151,21 +151,29 @@ def cmd_figure(a: argparse.Namespace) -> None:
 
 def cmd_claims(a: argparse.Namespace) -> None:
     from depth2 import papers
-    from depth2.claims import claims_table, to_markdown
+    from depth2.claims.history import history_cells
+    from depth2.claims.report import to_markdown
+    from depth2.claims.table import claims_table
     from depth2.confirmatory import design_commit
     from depth2.core.io import atomic_path, write_table
 
     tables = _tables_by_experiment(a.tables)
     bounds = json.loads(a.bounds)
-    claims = [c for key in bounds for c in papers.get(key).claims]
-    table = claims_table(claims, tables, bounds)
+    variants = json.loads(a.variants) if a.variants else {}
     seeds = json.loads(a.seeds)
+    by_paper = {key: papers.get(key) for key in bounds}
+    claims = [c for p in by_paper.values() for c in p.claims]
+    history = {}
+    for key, seed in seeds.items():
+        history.update(history_cells(key, [c.id for c in by_paper[key].claims], int(seed)))
+    table = claims_table(claims, tables, bounds, variants, history)
     provenance = {key: {"seed": seeds[key], "design_commit": design_commit(key, seeds[key])} for key in seeds}
+    coverage = {key: p.coverage for key, p in by_paper.items()}
     write_table(a.csv, table)
     with atomic_path(a.md) as tmp:
-        tmp.write_text(to_markdown(table, provenance))
+        tmp.write_text(to_markdown(table, provenance, coverage))
     for _, r in table.iterrows():
-        log.info("%s: %s (%s)", r["id"], r["verdict"], r["observed"])
+        log.info("%s (%s): %s (%s)", r["id"], r["kind"], r["verdict"], r["observed"])
 
 
 def cmd_runtime(a: argparse.Namespace) -> None:
@@ -196,6 +204,13 @@ def cmd_notebook(a: argparse.Namespace) -> None:
     notebook = a.notebook or source(a.paper)
     execute(notebook, a.out, cwd=a.cwd, timeout=a.timeout)
     log.info("executed %s -> %s", notebook, a.out)
+
+
+def cmd_readme(a: argparse.Namespace) -> None:
+    from depth2.readme import write_summary
+
+    write_summary(Path(a.readme), Path(a.claims))
+    log.info("rewrote the claims summary of %s from %s", a.readme, a.claims)
 
 
 def cmd_validate(a: argparse.Namespace) -> None:
@@ -253,6 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("claims", help="evaluate every claim into the claims table")
     s.add_argument("--bounds", required=True, help="JSON: {paper: bounds}")
     s.add_argument("--seeds", default="{}", help="JSON: {paper: seed} (each paper's own seed)")
+    s.add_argument("--variants", default="{}", help="JSON: {paper: {variant: {kind, claims, seed}}}")
     s.add_argument("--csv", required=True)
     s.add_argument("--md", required=True)
     s.add_argument("tables", nargs="+")
@@ -277,6 +293,12 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("validate", help="validate a config file and print the size of its plan")
     s.add_argument("config")
     s.set_defaults(func=cmd_validate)
+
+    s = sub.add_parser("readme", help="rewrite README's claims summary (between its claims-summary markers) "
+                                      "from a claims table")
+    s.add_argument("--claims", default="figures/claims.csv")
+    s.add_argument("--readme", default="README.md")
+    s.set_defaults(func=cmd_readme)
     return ap
 
 

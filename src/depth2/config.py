@@ -105,6 +105,39 @@ def _semantic_checks(cfg: Mapping[str, Any]) -> list[str]:
     return errors
 
 
+def _variant_checks(cfg: Mapping[str, Any], schema: Mapping[str, Any]) -> list[str]:
+    """Each paper's robustness variants (``<paper>.variants``): a replication has a ``seed`` other than the
+    paper's and no ``set``; every claim named is a test of the paper; the merged section a variant runs with
+    is itself a valid section (its ``set`` keys exist, with allowed values)."""
+    from depth2 import learners, papers
+    from depth2.claims.variants import variant_section
+
+    errors = []
+    for key in cfg.get("papers", []):
+        section = cfg.get(key, {})
+        if not section.get("variants"):
+            continue
+        tests = {c.short for c in papers.get(key).claims if c.kind == "test"}
+        for name, v in section["variants"].items():
+            where = f"config key '{key}.variants.{name}'"
+            if v["kind"] == "replication" and (v.get("seed") is None or v.get("set")):
+                errors.append(f"{where}: a replication needs a 'seed' and no 'set'")
+            if v.get("seed") is not None and int(v["seed"]) == int(section["seed"]):
+                errors.append(f"{where}: seed {v['seed']} is the main run's seed; a variant needs a fresh one")
+            for ln in v.get("learners", []):
+                if ln not in learners.names():
+                    errors.append(f"{where}.learners: unknown learner {ln!r} (allowed: {sorted(learners.names())})")
+            for c in v["claims"]:
+                if c not in tests:
+                    errors.append(f"{where}.claims: {c!r} is not a test of {key} (allowed: {sorted(tests)})")
+            merged = _fill_defaults(schema["properties"][key], variant_section(section, v))
+            for e in Draft202012Validator(schema["properties"][key]).iter_errors(merged):
+                at = ".".join(str(p) for p in e.absolute_path)
+                errors.append(f"config key '{key}.variants.{name}.set' (merged over '{key}{'.' + at if at else ''}'): "
+                              f"{e.message}")
+    return errors
+
+
 def _project_grid_sizes(e: Mapping[str, Any]) -> list[str]:
     """goel2021's project_grid: every eps must give a grid within max_points (the learner refuses a larger one
     at fit time, after the jobs before it have run). Width 1 and the learner's default c_m and delta = eps,
@@ -148,7 +181,7 @@ def validate(config: Mapping[str, Any], schema_path: str | os.PathLike | None = 
     cfg = _fill_defaults(schema, _seeds_as_int(copy.deepcopy(dict(config))))
     errors = sorted(_message(e) for e in Draft202012Validator(schema).iter_errors(cfg))
     if not errors:
-        errors = _semantic_checks(cfg)
+        errors = _semantic_checks(cfg) + _variant_checks(cfg, schema)
     if errors:
         raise ConfigError("invalid config:\n  " + "\n  ".join(errors))
     return cfg

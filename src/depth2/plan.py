@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, cached_property
 from typing import Any
 
 from depth2 import learners, papers
+from depth2.claims.variants import variant_experiment, variant_section
 from depth2.core.data import DatasetSpec
 from depth2.core.io import dumps
 from depth2.papers.spec import Experiment, Paper, Point
@@ -28,6 +29,16 @@ def compact(obj: Any) -> str:
     return " ".join(dumps(obj).split())
 
 
+
+
+def restrict_learners(e: Experiment, keep: list[str] | None) -> Experiment:
+    """``e`` fitting only the learners in ``keep`` (None: all); points left without a learner are dropped (a
+    variant runs what its claims read, nothing more)."""
+    if not keep:
+        return e
+    pts = tuple(replace(pt, learners=tuple(ln for ln in pt.learners if ln in keep)) for pt in e.points if pt.learners)
+    return replace(e, points=tuple(pt for pt in pts if pt.learners),
+                   learner_params={k: v for k, v in e.learner_params.items() if k in keep})
 
 
 def _memoized(method: Callable[..., str]) -> Callable[..., str]:
@@ -59,10 +70,21 @@ class Plan:
 
     @cached_property
     def experiments(self) -> dict[tuple[str, str], Experiment]:
+        """Every enabled experiment, and each robustness variant's run of the experiments its claims read
+        (named :func:`~depth2.claims.variants.variant_experiment`, with the variant's section and seed)."""
         out = {}
         for p in self.papers:
-            for e in p.experiments(self.config[p.key], self.config):
+            section = self.config[p.key]
+            for e in p.experiments(section, self.config):
                 out[(p.key, e.name)] = e
+            for name, v in section.get("variants", {}).items():
+                reads = {x for c in p.claims if c.short in v["claims"] for x in c.experiments}
+                vsec = variant_section(section, v)
+                for e in p.experiments(vsec, self.config):
+                    if e.name in reads:
+                        vname = variant_experiment(e.name, name)
+                        out[(p.key, vname)] = replace(restrict_learners(e, v.get("learners")), name=vname,
+                                                      seed=int(vsec["seed"]), seed_name=e.name)
         return out
 
     def paper(self, key: str) -> Paper:
@@ -136,10 +158,12 @@ class Plan:
 
     @_memoized
     def dataset_spec(self, paper: str, experiment: str, point: str) -> str:
-        pt = self.point(paper, experiment, point)
+        exp = self.experiments[(paper, experiment)]
+        pt = exp.point(point)
         st = self.config["storage"]
+        seed = int(self.config[paper]["seed"]) if exp.seed is None else exp.seed
         spec = DatasetSpec(family=pt.family, n=pt.n, d=pt.d, replicates=pt.replicates, params=pt.params,
-                           seed_path=[int(self.config["root_seed"]), paper, int(self.config[paper]["seed"]), experiment,
+                           seed_path=[int(self.config["root_seed"]), paper, seed, exp.seed_name or experiment,
                                       pt.seed_key],
                            block_rows=int(st["block_rows"]))
         return compact({"spec": spec.to_dict(), "labels": pt.labels, "max_stored_mb": st["max_stored_mb"],
@@ -159,6 +183,11 @@ class Plan:
 
     def all_bounds(self) -> str:
         return compact({p.key: self.config[p.key].get("bounds", {}) for p in self.papers})
+
+    def all_variants(self) -> str:
+        """``{paper: {variant: {kind, claims, seed}}}``: what the claims job needs of each paper's variants."""
+        return compact({p.key: {n: {k: v[k] for k in ("kind", "claims", "seed") if v.get(k) is not None}
+                                for n, v in self.config[p.key].get("variants", {}).items()} for p in self.papers})
 
     def all_seeds(self) -> str:
         """``{paper: seed}``: each paper's own seed (the confirmatory one in the committed default config)."""
@@ -186,7 +215,8 @@ def _code_hash(stage: str, paper: str | None, learner: str | None, paper_keys: t
     elif stage == "figure":
         mods += papers.get(paper).modules["figures"]
     elif stage == "claims":
-        mods += ["depth2.claims", *(m for k in paper_keys for m in papers.get(k).modules["claims"])]
+        mods += ["depth2.claims.table", "depth2.claims.report", "depth2.claims.history",
+                 *(m for k in paper_keys for m in papers.get(k).modules["claims"])]
     elif stage != "aggregate":
         raise ValueError(f"unknown stage {stage!r}")
     return code_hash(mods)

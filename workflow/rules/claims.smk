@@ -15,6 +15,7 @@ rule claims:
     params:
         bounds=PLAN.all_bounds(),
         seeds=PLAN.all_seeds(),
+        variants=PLAN.all_variants(),
         code=PLAN.code("claims"),
     log:
         "logs/claims.log",
@@ -23,4 +24,4 @@ rule claims:
     conda:
         ENV
     shell:
-        "depth2 --log {log} claims --bounds '{params.bounds}' --seeds '{params.seeds}' --csv {output.csv} --md {output.md} {input}"
+        "depth2 --log {log} claims --bounds '{params.bounds}' --seeds '{params.seeds}' --variants '{params.variants}' --csv {output.csv} --md {output.md} {input}"

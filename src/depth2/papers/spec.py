@@ -82,13 +82,20 @@ class Point:
 
 @dataclass(frozen=True)
 class Experiment:
-    """A named grid of points of one paper, with the learner hyper-parameters used on it."""
+    """A named grid of points of one paper, with the learner hyper-parameters used on it.
+
+    ``seed`` and ``seed_name`` are set on a robustness variant's run of an experiment
+    (:mod:`depth2.claims.variants`): the paper seed it runs under (None: the paper's own) and the experiment
+    name in its seed paths (None: ``name``), so that a nuisance variant without a seed of its own draws the main
+    run's data at every point the two share."""
 
     paper: str
     name: str
     title: str
     points: tuple[Point, ...]
     learner_params: dict = field(default_factory=dict)
+    seed: int | None = None
+    seed_name: str | None = None
 
     @cached_property
     def _points_by_name(self) -> dict[str, Point]:
@@ -159,6 +166,13 @@ class Paper:
         import importlib
 
         return tuple(importlib.import_module(self.claims_module).CLAIMS)
+
+    @property
+    def coverage(self) -> tuple[Any, ...]:
+        """The paper's headline results and the rows that test them (``COVERAGE`` of :attr:`claims_module`)."""
+        import importlib
+
+        return tuple(getattr(importlib.import_module(self.claims_module), "COVERAGE", ()))
 
 
 class Lazy:

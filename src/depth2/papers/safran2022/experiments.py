@@ -77,8 +77,7 @@ def experiments(cfg: Mapping[str, Any], root: Mapping[str, Any]) -> list[Experim
         [point({"d": d}, e["n"], d, e["law"], e["width"], ["strong_net", "rf_ridge", *WEAK]) for d in e["dims"]])
     e = ex["output_ablation"]
     add("output_ablation", "Output unit: clipped against sigmoid against linear",
-        [point({"law": law}, e["n"], e["d"], law, e["width"], ["strong_net", "strong_net_sigmoid", "strong_net_linear"])
-         for law in e["laws"]])
+        [point({"law": law}, e["n"], e["d"], law, e["width"], e["outputs"]) for law in e["laws"]])
     e = ex["movement"]
     add("movement", "Weak-net GD on D'_d: weight movement against the bound",
         [point({"d": d}, e["n"], d, "sphere_sum", e["width"], ["weak_net", "weak_net_adam"]) for d in e["dims"]],
