@@ -2,15 +2,16 @@
 
 OpenBLAS chooses its compute kernels by CPU at load time (SkylakeX-class on AVX-512 machines, Haswell on
 AVX2 ones, ...); ``OPENBLAS_CORETYPE`` forces a choice. Kernels sum in different orders, so every dot
-product may differ in its last bits. The smoke run of the session (``smoke_run``, the machine's own kernel)
-is compared with a second run of the smoke config under ``OPENBLAS_CORETYPE=Haswell``, or, where the
-machine's own choice already is Haswell (or Zen, which runs Haswell's kernels), under ``Sandybridge``
-(AVX without FMA: a different summation again). The second run builds only the experiment tables and the
-claims table (no figures, notebooks or report), to keep its cost near a minute and a half on 2 cores.
+product may differ in its last bits. Two runs of the smoke config are compared, each under a kernel forced
+by ``OPENBLAS_CORETYPE``: ``Haswell`` (AVX2 with FMA) and ``Sandybridge`` (AVX without FMA: a different
+summation). Both are forced, so the comparison is the same on every machine that can run them, whatever
+kernel the machine picks by default and whatever ``OPENBLAS_CORETYPE`` its environment sets (the session's
+``smoke_run`` runs under that environment and is not used). Each run builds only the experiment tables and
+the claims table (no figures, notebooks or report).
 
-Compared: the claims' ids and verdicts, identical; every experiment table, with the same rows, the same
-non-numeric and boolean values, and numbers within a relative tolerance (module constants below, with the
-measurements they were chosen from). Wall-time columns are exempt, as in the determinism test.
+Compared: the claims' ids, verdicts and regime cells, identical; every experiment table, with the same rows,
+the same non-numeric and boolean values, and numbers within a relative tolerance (module constants below,
+with the measurements they were chosen from). Wall-time columns are exempt, as in the determinism test.
 """
 
 from __future__ import annotations
@@ -59,8 +60,9 @@ KERNEL_SENSITIVE = {
     # unconverged at 50; run to convergence (143 vs 153 iterations) it ends in a flat valley whose loss the
     # kernels agree on to 1e-5 and its biases to 1%. Measured: b_err 1.8%, w_err 0.3%, cos 0.14%.
     "awasthi2021/recovery_vs_n": 0.05,
-    # net_gd, 200 steps (default 2000): one restart of 48 is mid-descent; after 2000 steps every restart's
-    # loss agrees to 8 digits. Measured: loss 0.65%.
+    # net_gd/net_adam: at a 200-step budget one restart of 48 was mid-descent (loss 0.65%); at the smoke
+    # config's 2000 steps every number agreed within RTOL over the three pairs of kernels (2026-12-08) but the
+    # convergence records of converged fits (CONVERGED_STEPS_RTOL below). The tolerance was left as it was.
     "goel2021/local_search": 0.05,
     # tensor_power at the overcomplete point r = 23 > d = 8: every round stops at the 10-iteration cap of the
     # power method before its joint L-BFGS refinement; the same components are found (same counts per
@@ -71,10 +73,23 @@ KERNEL_SENSITIVE = {
     "awasthi2021/baselines": 1e-4,
 }
 
-# Convergence diagnostics at a converged fit are rounding residue (a gradient norm of 3e-9 under one kernel
-# is 6e-9 under another): compared to this absolute level, far below every learner's tolerance; whether the
-# fit converged (`converged`, `steps`) is compared as any other column.
-DIAGNOSTIC_ATOL = {"rel_decrease": 1e-6, "grad_norm": 1e-6}
+# The convergence record (depth2.learners.base.convergence) of a fit its own test stopped, `converged` True
+# under both kernels (`converged` itself is a boolean, compared exactly). A stopping test is a threshold, and
+# a last-bit difference moves the iterate at which the trajectory crosses it:
+# * `steps`, the iteration at which the test fired, is not bit-stable across kernels: net_gd/net_adam test
+#   every `window` = 100 steps, so theirs moves by whole windows (goel2021 local_search, one set_cover fit:
+#   1200 under Haswell, 1300 under Sandybridge, 7.7%); gd_pop's per-step test on guo2025 csq fired at 472 vs
+#   528 (10.6%, the largest over the three pairs of kernels, 2026-12-08). Three times that: a fit that took
+#   half or twice the iterations still fails.
+# * `rel_decrease` and `grad_norm` are readings of the iterate where the test fired, which the test bounds
+#   (rel_decrease by its tolerance; the gradient norm by its tolerance where the test is on the gradient, else
+#   only through the decrease) but does not fix: under the bound they differ by any factor (that set_cover
+#   fit's grad_norm 2.4e-4 vs 2.0e-4 one window apart; 5.6e-9 vs 1.3e-8 at a local minimum; guo2025 csq
+#   rel_decrease 3.9e-11 vs 3.0e-13 under its 1e-10). Compared: only which reading exists (a number or NaN,
+#   exactly: NaN where the loss or gradient test stopped a local search instead of the decrease test).
+# An unconverged fit stopped at its budget (steps = max_steps): its record is compared as any other number.
+CONVERGED_STEPS_RTOL = 0.3
+CONVERGED_BOUNDED = ("rel_decrease", "grad_norm")
 
 # Known fragile, compared by their own test on shape and non-numeric columns instead of being hidden behind a
 # loose tolerance: the issue-17 frontier at n = infinity refines r units near the generic rank by a long joint
@@ -94,36 +109,36 @@ def openblas_core(env: dict | None = None) -> str | None:
     return core if proc.returncode == 0 and core not in ("", "unknown") else None
 
 
-def other_kernel(own: str) -> str | None:
-    """A kernel this CPU can run that sums differently from ``own`` (None where there is none to force).
+# The two kernels compared, each forced in its own run, and the CPU flags each needs (forcing a kernel whose
+# instructions the CPU lacks would crash, so the flags are checked first)
+KERNELS = ("Haswell", "Sandybridge")
+KERNEL_NEEDS = {"Haswell": {"avx2", "fma"}, "Sandybridge": {"avx"}}
 
-    Forcing a kernel whose instructions the CPU lacks would crash, so the CPU's flags are checked first.
-    """
+
+def cpu_flags() -> set[str]:
+    """The CPU's flags from /proc/cpuinfo (empty off x86-64, where no kernel of KERNELS runs)."""
     if platform.machine() not in ("x86_64", "AMD64"):
-        return None
-    flags = set()
+        return set()
     with open("/proc/cpuinfo") as f:
         for line in f:
             if line.startswith("flags"):
-                flags = set(line.split(":", 1)[1].split())
-                break
-    needs = {"Haswell": {"avx2", "fma"}, "Sandybridge": {"avx"}}
-    for kernel in ("Haswell", "Sandybridge"):
-        # Zen's kernels are Haswell's: forcing Haswell there would compare a kernel with itself
-        same = {kernel} | ({"Zen"} if kernel == "Haswell" else set())
-        if own not in same and needs[kernel] <= flags:
-            return kernel
-    return None
+                return set(line.split(":", 1)[1].split())
+    return set()
 
 
 def compare_tables(a: pd.DataFrame, b: pd.DataFrame, rtol: float) -> list[str]:
     """Differences between one experiment table under two kernels (empty: the same within ``rtol``).
 
     Same columns and rows; non-numeric and boolean columns equal; numeric columns (wall time excepted)
-    within ``rtol`` of the larger |value|, or within ATOL_OF_SCALE of the column's largest |value|.
+    within ``rtol`` of the larger |value|, or within ATOL_OF_SCALE of the column's largest |value|; on rows
+    whose fit converged under both kernels, ``steps`` within CONVERGED_STEPS_RTOL (if looser) and the
+    CONVERGED_BOUNDED readings only present or absent alike.
     """
     if list(a.columns) != list(b.columns) or len(a) != len(b):
         return [f"columns or row count differ: {list(a.columns)} ({len(a)} rows) vs {list(b.columns)} ({len(b)})"]
+    converged = np.zeros(len(a), dtype=bool)
+    if "converged" in a.columns:
+        converged = (a["converged"].fillna(False) & b["converged"].fillna(False)).to_numpy(bool)
     problems = []
     for col in a.columns:
         if col in WALL_TIME_COLUMNS:
@@ -139,8 +154,13 @@ def compare_tables(a: pd.DataFrame, b: pd.DataFrame, rtol: float) -> list[str]:
         finite = np.abs(np.concatenate([u, v]))
         finite = finite[np.isfinite(finite)]
         scale = float(finite.max()) if finite.size else 0.0
-        atol = max(ATOL_OF_SCALE * scale, DIAGNOSTIC_ATOL.get(col, 0.0))
+        atol = ATOL_OF_SCALE * scale
         ok = np.isclose(u, v, rtol=rtol, atol=atol, equal_nan=True)
+        if col == "steps":
+            loose = np.isclose(u, v, rtol=max(rtol, CONVERGED_STEPS_RTOL), atol=atol, equal_nan=True)
+            ok |= converged & loose
+        elif col in CONVERGED_BOUNDED:
+            ok |= converged & (np.isnan(u) == np.isnan(v))
         if not ok.all():
             with np.errstate(invalid="ignore", divide="ignore"):
                 rel = np.abs(u - v) / np.maximum(np.abs(u), np.abs(v))
@@ -153,8 +173,8 @@ def compare_tables(a: pd.DataFrame, b: pd.DataFrame, rtol: float) -> list[str]:
 
 def compare_runs(a: Path, b: Path, skip: set[str] | frozenset[str] = frozenset(),
                  only: set[str] | None = None) -> list[str]:
-    """Every difference between two runs' claims verdicts and experiment tables (empty: the same); tables in
-    ``skip`` are left out, and with ``only`` just those tables are compared (no verdicts)."""
+    """Every difference between two runs' claims (verdicts and regime cells) and experiment tables (empty: the
+    same); tables in ``skip`` are left out, and with ``only`` just those tables are compared (no claims)."""
     problems = []
     ca, cb = (pd.read_csv(r / "figures" / "claims.csv") for r in (a, b))
     if only is not None:
@@ -162,10 +182,13 @@ def compare_runs(a: Path, b: Path, skip: set[str] | frozenset[str] = frozenset()
     elif list(ca["id"]) != list(cb["id"]):
         problems.append(f"claims: ids differ: {list(ca['id'])} vs {list(cb['id'])}")
     else:
-        for (cid, va, oa), (vb, ob) in zip(ca[["id", "verdict", "observed"]].itertuples(index=False),
-                                           cb[["verdict", "observed"]].itertuples(index=False), strict=True):
+        for (cid, va, ra, oa), (vb, rb, ob) in zip(ca[["id", "verdict", "regime", "observed"]].itertuples(index=False),
+                                                   cb[["verdict", "regime", "observed"]].itertuples(index=False),
+                                                   strict=True):
             if va != vb:
                 problems.append(f"claims: {cid} is {va!r} ({oa}) vs {vb!r} ({ob})")
+            if ra != rb:
+                problems.append(f"claims: {cid} regime {ra!r} vs {rb!r}")
     tables = sorted(p.relative_to(a) for p in a.glob("results/*/*/table.parquet"))
     others = sorted(p.relative_to(b) for p in b.glob("results/*/*/table.parquet"))
     if tables != others:
@@ -180,33 +203,37 @@ def compare_runs(a: Path, b: Path, skip: set[str] | frozenset[str] = frozenset()
 
 
 @pytest.fixture(scope="module")
-def kernel_runs(request, tmp_path_factory) -> tuple[str, str, Path, Path]:
-    """(own kernel, forced kernel, the session's smoke run, the smoke tables under the forced kernel)."""
-    own = openblas_core()
-    if own is None:
-        raise AssertionError("numpy is not linked against OpenBLAS (or its core name cannot be read): CI machines are")
-    other = other_kernel(own)
-    if other is None:
-        raise AssertionError(f"no other OpenBLAS kernel to force on this CPU (own: {own})")
-    env = {"OPENBLAS_CORETYPE": other}
-    if openblas_core(env) != other:
-        raise AssertionError(f"OPENBLAS_CORETYPE={other} is not honoured here (got {openblas_core(env)})")
-    smoke_run = request.getfixturevalue("smoke_run")  # only now: a machine that skips does not pay for it
-    forced = tmp_path_factory.mktemp("smoke_kernel")
-    run_snakemake(forced, "figures/claims.csv", env=env)
-    return own, other, smoke_run, forced
+def kernel_runs(tmp_path_factory) -> tuple[Path, Path]:
+    """The smoke config's tables and claims table under each kernel of KERNELS, in that order."""
+    flags = cpu_flags()
+    lacking = {k: sorted(KERNEL_NEEDS[k] - flags) for k in KERNELS if not KERNEL_NEEDS[k] <= flags}
+    if lacking:
+        raise AssertionError(f"this CPU cannot run the OpenBLAS kernels compared (lacks {lacking})")
+    runs = []
+    for kernel in KERNELS:
+        env = {"OPENBLAS_CORETYPE": kernel}
+        core = openblas_core(env)
+        if core is None:
+            raise AssertionError("numpy is not linked against OpenBLAS (or its core name cannot be read): CI "
+                                 "machines are")
+        if core != kernel:
+            raise AssertionError(f"OPENBLAS_CORETYPE={kernel} is not honoured here (got {core})")
+        run = tmp_path_factory.mktemp(f"smoke_{kernel.lower()}")
+        run_snakemake(run, "figures/claims.csv", env=env)
+        runs.append(run)
+    return runs[0], runs[1]
 
 
 def test_verdicts_and_tables_do_not_depend_on_the_blas_kernel(kernel_runs):
-    own, other, smoke_run, forced = kernel_runs
-    assert len(list(forced.glob("results/*/*/table.parquet"))) > 20
-    problems = compare_runs(smoke_run, forced, skip=KNOWN_FRAGILE)
-    assert not problems, f"kernel {own} vs {other}:\n" + "\n".join(problems)
+    a, b = kernel_runs
+    assert len(list(b.glob("results/*/*/table.parquet"))) > 20
+    problems = compare_runs(a, b, skip=KNOWN_FRAGILE)
+    assert not problems, f"kernel {KERNELS[0]} vs {KERNELS[1]}:\n" + "\n".join(problems)
 
 
 def test_known_fragile_tables_under_both_kernels(kernel_runs):
-    own, other, smoke_run, forced = kernel_runs
+    a, b = kernel_runs
     # numbers of these tables are kernel-dependent (see KNOWN_FRAGILE): compare their shape and every
     # non-numeric column exactly, with the numeric tolerance opened to any finite difference
-    problems = [p for p in compare_runs(smoke_run, forced, only=KNOWN_FRAGILE) if "beyond rtol" not in p]
-    assert not problems, f"kernel {own} vs {other}:\n" + "\n".join(problems)
+    problems = [p for p in compare_runs(a, b, only=KNOWN_FRAGILE) if "beyond rtol" not in p]
+    assert not problems, f"kernel {KERNELS[0]} vs {KERNELS[1]}:\n" + "\n".join(problems)

@@ -192,3 +192,13 @@ def test_plan_runs_a_variant_as_ordinary_jobs_with_its_own_seed():
             spec_var = yaml.safe_load(plan.dataset_spec(key, variant_experiment(e, "rep"), pt))["spec"]["seed_path"]
             assert spec_var[2] == 424242 and spec_var[3] == e and spec_main[3] == e and spec_main[2] != 424242
     assert "424242" in plan.all_variants()
+
+
+def test_readme_summary_matches_the_committed_claims_table():
+    from pathlib import Path
+
+    from depth2.readme import current_block, summary
+
+    repo = Path(__file__).resolve().parents[1]
+    assert current_block(repo / "README.md") == summary(repo / "figures" / "claims.csv"), \
+        "regenerate: depth2 readme"

@@ -16,7 +16,7 @@ import pytest
 from conftest import REPO, run_snakemake
 
 from depth2 import papers
-from depth2.claims import VERDICTS
+from depth2.claims import FRAGILE, KINDS, VERDICTS
 from depth2.config import load
 
 pytestmark = pytest.mark.workflow
@@ -34,7 +34,11 @@ def test_smoke_run_produces_every_output(smoke_run):
             assert path.stat().st_size > 5000, path
     claims = pd.read_csv(smoke_run / "figures" / "claims.csv")
     assert sorted(claims["id"]) == sorted(c.id for key in cfg["papers"] for c in papers.get(key).claims)
-    assert set(claims["verdict"]) <= set(VERDICTS)
+    assert set(claims["verdict"]) <= {*VERDICTS, FRAGILE} and set(claims["kind"]) <= set(KINDS)
+    tests = claims[claims["kind"] == "test"]
+    assert tests["falsifier"].str.len().min() > 20 and claims["history"].notna().all()
+    # the smoke config's one variant ran as ordinary jobs and its verdict is in the table
+    assert claims.set_index("id").loc["guo2025.popgd_dimension", "variants"].startswith("replication (seed 77): ")
     assert claims["observed"].str.len().min() > 3
     assert (smoke_run / "figures" / "claims.md").read_text().startswith("# Claims table")
     runtime = pd.read_csv(smoke_run / "results" / "runtime.csv")

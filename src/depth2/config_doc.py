@@ -60,6 +60,18 @@ and its results land in a later commit. `figures/claims.md` states, per paper, t
 (found from git history by `depth2.confirmatory`); a paper-size run's seed is set the same way in `paper.yaml`
 and labelled `paper size`; a run with any other seed is labelled a pilot there.
 
+## Robustness variants
+
+Every test pre-registers, beside its bounds, at least two variants that the paper predicts must not change its
+verdict (`<paper>.variants.<name>`): `kind: replication` with a fresh `seed` (the deciding experiments rerun on a
+second confirmatory seed), and `kind: nuisance` with a `set` deep-merged over the paper's section (a grid offset,
+an initial scale, the next size up, the strongest competitor). `claims` names the tests that read it, `why` what
+the paper predicts of it, and the optional `learners` the only learners its points fit (what its claims read).
+Each variant runs the experiments its claims read as ordinary jobs, tabled as `<experiment>__<variant>`; the
+claims table evaluates each test on its variants with the same bounds, and a test whose variants do not all
+give its main verdict is `fragile`. The config check refuses a replication without a fresh seed, a claim that
+is not a test, an unknown learner, and a `set` whose merged section is not a valid section.
+
 | key | allowed | default | meaning |
 |---|---|---|---|"""
 

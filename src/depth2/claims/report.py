@@ -112,8 +112,9 @@ def minute_summary(table: pd.DataFrame, provenance: Provenance | None = None) ->
                   f"{len(out)} of {len(tests)} tests' runs are out of their regime")
         seed = provenance.get(paper, {}).get("seed", "n/a")
         tc = test_counts(g)
-        lines += [f"**{paper}** (confirmatory seed {seed}; {len(tests)} tests: "
-                  + ", ".join(f"{n} {v}" for v, n in tc.items() if n) + f"; {regime})", ""]
+        verdicts = ", ".join(f"{n} {v}" for v, n in tc.items() if n)
+        lines += [f"**{paper}** (confirmatory seed {seed}; {len(tests)} tests" + (f": {verdicts}" if verdicts else "")
+                  + (f"; {regime})" if len(tests) else "; no row of this paper is a test)"), ""]
         ok = [_short_id(i) for i in tests.loc[tests["verdict"] == SUPPORTED, "id"]]
         lines.append(f"- supported ({len(ok)}): " + (", ".join(f"`{i}`" for i in ok) if ok else "none"))
         for _, r in tests[tests["verdict"] != SUPPORTED].iterrows():

@@ -51,7 +51,7 @@ FIGURES = (
     FigureSpec("solver_cost", ("solver_cost",), "goel2021: the cost of exact training",
                "**Exhaustive proper training** of one bias-free ReLU in R^d visits every cell of the arrangement of "
                "the n' positive-label points' hyperplanes: exactly 2 sum_{i<d} C(n' - 1, i) cells (Cover's count; "
-               "a sanity check in the claims table), one convex QP each unless pruned. **Plot shows** left, the wall "
+               "a check in the claims table), one convex QP each unless pruned. **Plot shows** left, the wall "
                "time against n'; middle, the cells enumerated (dotted: the count) and the QPs solved against n', "
                "d = 2..5, on Gaussian data with a planted ReLU plus noise; right, the growth in d at n' = 2d "
                "(labels lifted to be positive): 2^(2d - 1) cells and the wall time, exponential in d, while pruning "
@@ -85,7 +85,7 @@ FIGURES = (
                "E[y^2] (a bounded ReLU on unit inputs; agnostic: plus Gaussian label noise). The guarantee "
                "OPT + eps is not observable where eps exceeds the zero predictor's excess (about 0.18 here; the "
                "constant predictor's about 0.11), and the grid size depends on eps alone: the claims table lists "
-               "the growth of grid points as a sanity check, not evidence.", _draw("project_grid"),
+               "the growth of grid points as a check, not evidence.", _draw("project_grid"),
                size=(11.0, 4.2)),
 )
 

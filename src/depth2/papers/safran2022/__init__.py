@@ -51,8 +51,8 @@ FIGURES = (
                "the test MSE of each logged iterate against the 1/400 floor and the trivial MSE. The theorem's "
                "time bound and its constants are not observable at these sizes: the figure shows that the "
                "iterates stay inside the bound and how far above 1/400 the error stays for the steps run. The "
-               "bound follows from the sufficient-decrease condition: the claims table lists it as a sanity "
-               "check (an implementation check, not the theorem's exponential-time content).",
+               "bound follows from the sufficient-decrease condition: the claims table lists it as a check (an "
+               "implementation check, not the theorem's exponential-time content).",
                _draw("movement"), size=(11.0, 4.2)),
     FigureSpec("heavy_tails", ("heavy_tails",), "safran2022: GD under heavy-tailed inputs",
                "**Paper predicts** (Assumption 6 and Theorem 8): the strong net's guarantee holds for heavy-tailed "
