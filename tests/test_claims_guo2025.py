@@ -401,7 +401,8 @@ def test_pca_theorem13_passes_fails_and_regime():
 def test_kinds_follow_the_referee_classes_and_tests_declare_falsifiers():
     kinds = {c.short: c.kind for c in C.CLAIMS}
     assert kinds == {"sq_constant_factor": TEST, "gd_fails_eq4": OBSERVATION, "gd_fails_csq_instance": TEST,
-                     "popgd_dimension": TEST, "pca_overlap": CHECK, "pca_theorem13": CHECK, "sq_improves_with_n": TEST,
+                     "popgd_dimension": OBSERVATION, "pca_overlap": CHECK, "pca_theorem13": CHECK,
+                     "sq_improves_with_n": TEST,
                      "sq_beats_gd_csq": TEST, "exy_sign": CHECK, "eq9_margin": PROOF_CHECK}
     assert all(len(c.falsifier) > 80 for c in C.CLAIMS if c.kind == TEST)
     assert _claim("gd_fails_csq_instance").reconstruction  # the report's hygiene item G
@@ -410,7 +411,7 @@ def test_kinds_follow_the_referee_classes_and_tests_declare_falsifiers():
 def test_coverage_names_only_claims_and_says_what_untested_results_need():
     assert check_coverage(C.CLAIMS, C.COVERAGE) == []
     tested = {r for h in C.COVERAGE for r in h.rows}
-    assert tested == {c.short for c in C.CLAIMS if c.kind == TEST}  # every test row covers a headline
+    assert tested >= {c.short for c in C.CLAIMS if c.kind == TEST}  # every test row covers a headline
     assert all("abstract and openings only" in h.source for h in C.COVERAGE)
 
 
@@ -431,8 +432,9 @@ def test_gd_fails_csq_instance_falsifier_equal_escapes():
     assert cell == "in" and ev.verdict == NOT_SUPPORTED and "gap +0.000" in ev.observed
 
 
-def test_popgd_dimension_falsifier_control_drops_faster():
-    """The control's escape rate falls with d and the CSQ instance's does not: the difference of drops is below 0."""
+def test_popgd_dimension_not_supported_when_the_control_drops_faster():
+    """(An observation since 2026-12-08.) The control's escape rate falls with d and the CSQ instance's does not:
+    the difference of drops is below 0."""
     ev, cell = _claim("popgd_dimension").evaluate(
         {"population_gd": _popgd("hermite_truncated", (0.6, 0.6), (0.6, 0.1))}, BOUNDS)
     assert cell == "in" and ev.verdict == NOT_SUPPORTED and "difference of drops -0.50" in ev.observed

@@ -145,17 +145,20 @@ def test_cells_current_run(repo):
 def test_cells_earlier_seed_and_pilot(repo):
     root, _ = repo
     found = attempts(PAPER, root)
-    # 12's own attempt and everything after it are left out; 13 (no results) too, when it is the current run;
+    # 12's own attempt and the later ones of config.yaml are left out (the paper-size attempt 21 is listed: another
+    # file's run); 13 (no results) too, when it is the current run;
     # an earlier seed whose results were never committed is listed as such (a burned seed is never hidden).
     assert history_cell(f"{PAPER}.beta", found, 12, root) == "11: inconclusive (ratio 0.9 (CI 0.1..9)); " \
-                                                             "then redesigned; 12 (this run)"
+        "then redesigned; 21 (paper size): not supported (ratio 0.8); 12 (this run)"
     assert history_cell(f"{PAPER}.alpha", found, 13, root) == "11: supported; 12: out of regime (ratio 3.1); " \
-                                                              "13 (this run)"
-    assert history_cell(f"{PAPER}.alpha", found, 11, root) == NONE_EARLIER
+                                                              "21 (paper size): supported; 13 (this run)"
+    assert history_cell(f"{PAPER}.alpha", found, 11, root) == "21 (paper size): supported; 11 (this run)"
+    assert history_cell(f"{PAPER}.alpha", [a for a in found if a.where == "config"], 11, root) == NONE_EARLIER
     # 12's out-of-regime result: no design change before 13's seed (only the seed and a comment changed); 13's
     # results were never committed, so the window to 14 (listed next) takes in 14's design change.
     assert history_cell(f"{PAPER}.alpha", found, 14, root) == "11: supported; 12: out of regime (ratio 3.1); " \
-                                                              "then redesigned; 13: no results committed; 14 (this run)"
+                                                              "then redesigned; 13: no results committed; " \
+                                                              "21 (paper size): supported; 14 (this run)"
     # A pilot seed (never committed): every attempt is earlier; after the last one the window ends at HEAD.
     pilot = history_cells(PAPER, IDS, 999, root)
     assert pilot[f"{PAPER}.gamma"].endswith("21 (paper size): absent; 15: supported; 999 (this run)")

@@ -106,6 +106,16 @@ def test_a_variant_that_disagrees_makes_the_test_fragile():
     gone = {"x": {"e": GOOD, variant_experiment("e", "replication"): GOOD}}
     row = claims_table([CLAIM], gone, {"x": BOUNDS}, VARIANTS).iloc[0]
     assert row["verdict"] == FRAGILE and "offset gives inconclusive" in row["reason"]
+    assert "offset: inconclusive (no data for experiment(s) ['e']" in row["variants"]
+    # a variant never softens a failure nor rescues an undecided main run: the disagreement is named
+    mixed = {"x": {"e": BAD, variant_experiment("e", "replication"): GOOD, variant_experiment("e", "offset"): BAD}}
+    row = claims_table([CLAIM], mixed, {"x": BOUNDS}, VARIANTS).iloc[0]
+    assert row["verdict"] == NOT_SUPPORTED
+    assert row["reason"] == "variants disagree: replication (seed 9) gives supported"
+    few = {"x": {"e": GOOD.iloc[:4], variant_experiment("e", "replication"): GOOD,
+                 variant_experiment("e", "offset"): GOOD}}
+    row = claims_table([CLAIM], few, {"x": BOUNDS}, VARIANTS).iloc[0]
+    assert row["verdict"] == INCONCLUSIVE and row["reason"].startswith("variants disagree: replication")
     assert claims_table([CLAIM], {"x": {"e": GOOD}}, {"x": BOUNDS}).iloc[0]["variants"] == NO_VARIANTS
 
 
@@ -120,9 +130,9 @@ def test_checks_are_not_counted_and_have_no_variants():
     md = to_markdown(table, {"x": {"seed": 7}}, cov)
     minute = md.split("## In a minute")[1]
     assert minute.lstrip().startswith("**1 tests: 1 supported")
-    assert "## Coverage" in md and "**x** (1 of 2 headline results tested)" in md
+    assert "## Coverage" in md and "**x** (1 of 2 headline results tested, 0 in part)" in md
     assert "lower bound (Thm 2 (abstract)): **not tested**; also read by `k` (check) (not evidence)" in md
-    assert "1 of 2 headline results tested" in readme_summary(table, cov)
+    assert "1 of 2 headline results tested, 0 in part" in readme_summary(table, cov)
 
 
 def test_coverage_needs_rows_or_what_it_would_take():
@@ -190,7 +200,8 @@ def test_plan_runs_a_variant_as_ordinary_jobs_with_its_own_seed():
             pt = main.points[0].name
             spec_main = yaml.safe_load(plan.dataset_spec(key, e, pt))["spec"]["seed_path"]
             spec_var = yaml.safe_load(plan.dataset_spec(key, variant_experiment(e, "rep"), pt))["spec"]["seed_path"]
-            assert spec_var[2] == 424242 and spec_var[3] == e and spec_main[3] == e and spec_main[2] != 424242
+            main_seed = int(validate(cfg)[key]["seed"])
+            assert spec_main[2:4] == [main_seed, e] and spec_var[2:5] == [main_seed, 424242, e]
     assert "424242" in plan.all_variants()
 
 

@@ -38,7 +38,7 @@ def test_smoke_run_produces_every_output(smoke_run):
     tests = claims[claims["kind"] == "test"]
     assert tests["falsifier"].str.len().min() > 20 and claims["history"].notna().all()
     # the smoke config's one variant ran as ordinary jobs and its verdict is in the table
-    assert claims.set_index("id").loc["guo2025.popgd_dimension", "variants"].startswith("replication (seed 77): ")
+    assert claims.set_index("id").loc["guo2025.gd_fails_csq_instance", "variants"].startswith("replication (seed 77): ")
     assert claims["observed"].str.len().min() > 3
     assert (smoke_run / "figures" / "claims.md").read_text().startswith("# Claims table")
     runtime = pd.read_csv(smoke_run / "results" / "runtime.csv")

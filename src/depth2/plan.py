@@ -161,9 +161,11 @@ class Plan:
         exp = self.experiments[(paper, experiment)]
         pt = exp.point(point)
         st = self.config["storage"]
-        seed = int(self.config[paper]["seed"]) if exp.seed is None else exp.seed
+        # A variant with a seed of its own draws from (paper seed, variant seed): a pilot on another paper seed
+        # draws other streams, so it never spends the confirmatory replication's draws.
+        seeds = [int(self.config[paper]["seed"])] + ([] if exp.seed is None else [exp.seed])
         spec = DatasetSpec(family=pt.family, n=pt.n, d=pt.d, replicates=pt.replicates, params=pt.params,
-                           seed_path=[int(self.config["root_seed"]), paper, seed, exp.seed_name or experiment,
+                           seed_path=[int(self.config["root_seed"]), paper, *seeds, exp.seed_name or experiment,
                                       pt.seed_key],
                            block_rows=int(st["block_rows"]))
         return compact({"spec": spec.to_dict(), "labels": pt.labels, "max_stored_mb": st["max_stored_mb"],

@@ -13,6 +13,9 @@ the file gives at :math:`c_k` (None where it gives none).
   an earlier seed's, so that attempt's results were never committed: ``results_commit`` None). Rows are compared
   on (id, verdict, regime, observed, reason); ``results_commit`` is the commit :math:`c_k`, :math:`i \\le k \\le j`,
   that wrote them (the smallest k with equal rows at every commit :math:`c_k, \\dots, c_j`).
+* Before a paper had a seed of its own (its section without ``seed``), every commit that changed the paper's
+  rows of the claims table is an attempt of its own (seed :data:`NO_SEED`, listed as ``no paper seed
+  (<commit>)``): those were runs too, and their verdicts are part of the claim's history.
 * A claim's verdict in an attempt is ``out of regime`` where its ``regime`` cell starts with ``out`` (old tables
   say ``inconclusive`` there), else its ``verdict`` cell; ``absent`` where the table has no row with its id.
   Columns missing from old tables read as empty.
@@ -28,7 +31,9 @@ the file gives at :math:`c_k` (None where it gives none).
   paper's, not the claim's: any change to it follows every claim's unfavourable attempt.
 
 :func:`history_cell` writes one claim's history as a line of the claims table, oldest attempt first, leaving out
-attempts whose results were never committed and the current seed's own attempt.
+the current seed's own attempt and the later ones of its own file (a paper-size attempt made after a default-run
+seed is listed with the default run, and the other way round); an attempt whose results were never committed is
+listed as such.
 """
 
 from __future__ import annotations
@@ -53,6 +58,7 @@ IN_CONFIG, PAPER_SIZE = "config", "paper size"
 STREAMS = ((IN_CONFIG, CONFIG, CLAIMS_CSV), (PAPER_SIZE, PAPER_CONFIG, PAPER_CLAIMS_CSV))
 OUT_OF_REGIME, ABSENT = "out of regime", "absent"
 NO_RESULTS = "no results committed"
+NO_SEED = -1  # the seed of a run before the paper had a seed of its own (root seed only)
 NO_GIT = "n/a (no git history)"
 NONE_EARLIER = "none earlier"
 REDESIGNED = "then redesigned"
@@ -180,6 +186,13 @@ def _attempts(repo: str, line: tuple[str, ...], paper: str) -> list[tuple[int, A
         i = 0
         while i < len(line):
             if seeds[i] is None:
+                if where == IN_CONFIG:  # before paper seeds: each committed change of the paper's rows was a run
+                    prev = _rows(repo, tables[i - 1], paper) if i > 0 else ()
+                    rows = _rows(repo, tables[i], paper)
+                    if rows and rows != prev:
+                        found.append((i, Attempt(seed=NO_SEED, set_commit=line[i], results_commit=line[i],
+                                                 verdicts={r[0]: _verdict(r[1], r[2]) for r in rows},
+                                                 observed={r[0]: r[3] for r in rows}, where=where)))
                 i += 1
                 continue
             j = i
@@ -259,10 +272,13 @@ def _cell(repo: str, line: tuple[str, ...] | None, claim_id: str, found: list[At
     paper = claim_id.split(".", 1)[0]
     mine = [k for k, a in enumerate(found) if a.seed == current_seed]
     current = found[mine[-1]] if mine else None
-    earlier = found[:mine[-1]] if mine else list(found)
+    # the current attempt and the later ones of its own file are left out; the other file's are all listed
+    earlier = [a for k, a in enumerate(found) if not mine or (k != mine[-1] and (k < mine[-1] or
+                                                                                 a.where != current.where))]
     parts = []
     for k, a in enumerate(earlier):
-        label = f"{a.seed}" + (f" ({PAPER_SIZE})" if a.where == PAPER_SIZE else "")
+        label = (f"no paper seed ({a.results_commit})" if a.seed == NO_SEED else f"{a.seed}") \
+            + (f" ({PAPER_SIZE})" if a.where == PAPER_SIZE else "")
         if a.results_commit is None:  # a seed set and burned, its run never committed: shown, never hidden
             parts.append(f"{label}: {NO_RESULTS}")
             continue

@@ -45,7 +45,8 @@ def _why_not(r: Mapping[str, Any]) -> str:
     """What a test that is not supported means, read off its regime cell, verdict and reconstruction flag."""
     detail = r["reason"] if isinstance(r["reason"], str) and r["reason"] else r["observed"]
     if r["verdict"] == FRAGILE:
-        return f"a pre-registered variant disagrees with the main run, so no verdict stands ({_shorten(detail, 200)})"
+        return ("supported on the main run but not under every pre-registered variant, so not robust evidence "
+                f"({_shorten(detail, 200)})")
     if str(r["regime"]).startswith("out"):
         return f"out of its regime, so a limit of this run and not evidence ({_shorten(str(r['regime'])[4:], 160)})"
     if r["verdict"] == INCONCLUSIVE:
@@ -78,12 +79,22 @@ def covered(h: Headline, g: pd.DataFrame) -> str:
     rows = {_short_id(r["id"]): r for _, r in g.iterrows()}
     tests = [f"`{i}` ({rows[i]['verdict']})" for i in h.rows if i in rows and rows[i]["kind"] == TEST]
     other = [f"`{i}` ({rows[i]['kind']})" for i in h.rows if i in rows and rows[i]["kind"] != TEST]
-    parts = [("tested by " + ", ".join(tests)) if tests else "**not tested**"]
+    parts = [(("tested in part by " if h.not_tested else "tested by ") + ", ".join(tests)) if tests
+             else "**not tested**"]
     if other:
         parts.append("also read by " + ", ".join(other) + " (not evidence)")
     if h.not_tested:
         parts.append(("what a full test would take: " if tests else "what it would take: ") + h.not_tested)
     return "; ".join(parts)
+
+
+def coverage_count(heads: Sequence[Headline], g: pd.DataFrame) -> str:
+    """``"1 of 7 headline results tested, 2 in part"``: a headline is tested when a test row decides it and its
+    entry names nothing a full test would still take; in part when it does."""
+    ids = set(g.loc[g["kind"] == TEST, "id"].map(_short_id))
+    hit = [h for h in heads if any(r in ids for r in h.rows)]
+    full = sum(not h.not_tested for h in hit)
+    return f"{full} of {len(heads)} headline results tested, {len(hit) - full} in part"
 
 
 def coverage_lines(table: pd.DataFrame, coverage: Coverage) -> list[str]:
@@ -93,8 +104,7 @@ def coverage_lines(table: pd.DataFrame, coverage: Coverage) -> list[str]:
              "`source` says which) and the test rows that decide them.", ""]
     for paper, g in table.groupby("paper", sort=False):
         heads = coverage.get(paper, ())
-        n_tested = sum(any(r in set(g.loc[g["kind"] == TEST, "id"].map(_short_id)) for r in h.rows) for h in heads)
-        lines += [f"**{paper}** ({n_tested} of {len(heads)} headline results tested)", ""]
+        lines += [f"**{paper}** ({coverage_count(heads, g)})", ""]
         lines += [_md(f"- {h.result} ({h.source}): {covered(h, g)}") for h in heads] or ["- no coverage list"]
         lines.append("")
     return lines
@@ -188,10 +198,8 @@ def readme_summary(table: pd.DataFrame, coverage: Coverage | None = None) -> str
     lines = [f"From the committed default run (`figures/claims.md` has the detail): **{counts_sentence(table)}**.", ""]
     for paper, g in table.groupby("paper", sort=False):
         tests = g[g["kind"] == TEST]
-        heads = coverage.get(paper, ())
-        ids = set(tests["id"].map(_short_id))
-        n_cov = sum(any(r in ids for r in h.rows) for h in heads)
         verdicts = ", ".join(f"`{_short_id(i)}` {v}" for i, v in zip(tests["id"], tests["verdict"], strict=True))
-        lines.append(f"- **{paper}**: {len(tests)} tests ({verdicts or 'none'}); {n_cov} of {len(heads)} headline "
-                     f"results tested; {len(g) - len(tests)} rows not evidence (checks, observations, proof checks).")
+        lines.append(f"- **{paper}**: {len(tests)} tests ({verdicts or 'none'}); "
+                     f"{coverage_count(coverage.get(paper, ()), g)}; {len(g) - len(tests)} rows not evidence "
+                     "(checks, observations, proof checks).")
     return "\n".join(lines) + "\n"
