@@ -213,3 +213,18 @@ def test_readme_summary_matches_the_committed_claims_table():
     repo = Path(__file__).resolve().parents[1]
     assert current_block(repo / "README.md") == summary(repo / "figures" / "claims.csv"), \
         "regenerate: depth2 readme"
+
+
+def test_every_test_of_the_default_config_has_a_replication_and_a_nuisance():
+    """issue 27: every test row has >= 2 pre-registered variants in the committed default config, one of them a
+    replication on a fresh seed (paper.yaml and pilots register none: their tables say so in `variants`)."""
+    from pathlib import Path
+
+    from depth2 import papers
+    from depth2.config import load
+
+    cfg = load(Path(__file__).resolve().parents[1] / "config" / "config.yaml")
+    for key in cfg["papers"]:
+        for c in (c for c in papers.get(key).claims if c.kind == "test"):
+            mine = [v for v in cfg[key]["variants"].values() if c.short in v["claims"]]
+            assert len(mine) >= 2 and {v["kind"] for v in mine} == {"replication", "nuisance"}, c.id

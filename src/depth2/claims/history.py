@@ -24,7 +24,8 @@ the file gives at :math:`c_k` (None where it gives none).
   differs between its results commit :math:`R` and the seed-setting commit :math:`S` of the next attempt the
   cell lists: the first, after :math:`R`, of the later attempts of the same file with committed results and the
   current run's own attempt (``HEAD`` where there is none). An attempt whose results were never committed is
-  not listed, so it does not end the window: a redesign after it still shows after the listed attempt before.
+  listed as ``no results committed`` but does not end the window: a redesign after it still shows after the
+  attempt with results before it.
   The design is the paper's section of the next attempt's config file without ``seed`` (experiments, bounds,
   sizes, learners) and the files ``src/depth2/papers/<paper>/claims.py`` and ``experiments.py``; only the
   states at :math:`R` and :math:`S` are compared (a change undone in between is no change). The design is the
@@ -299,7 +300,7 @@ def history_cell(claim_id: str, attempts: list[Attempt], current_seed: int, repo
     text in parentheses where the verdict is not ``supported``, ``then redesigned`` after an unfavourable
     attempt the design changed after (``<seed>: no results committed`` for a seed set whose run never landed),
     then ``<current_seed> (this run)``. The current seed's own attempt (the
-    last with that seed) and every later one are left out; ``none earlier`` where nothing is left,
+    last with that seed) and the later ones of its own file are left out; ``none earlier`` where nothing is left,
     ``n/a (no git history)`` without git. ``attempts`` comes from :func:`attempts` on the same ``repo``."""
     root = _repo(repo)
     return _cell(root, _history(root), claim_id, attempts, current_seed)

@@ -189,6 +189,10 @@ COVERAGE = tuple(Headline(result, where + READ, rows, need) for result, where, r
      "r in {1, 2, 4} d^2, n = 10 r (~9 CPU-min)"),
     ("The clipped output's extra non-linearity is necessary and sufficient", "p. 6", ("clipped_beats_linear",),
      "partly: one d (10), one r (400); d = 20 is a variant"),
+    ("The Safran-Shamir (2017) experiment: a depth-2 net with more weights still loses to the strong architecture on "
+     "ball indicators", "p. 3 (as the 2026-12-07 report quotes it)", ("strong_beats_weak",),
+     "an observation only (no ordering is predicted at these errors): a test needs the 2017 setting (a 4801-weight "
+     "weak net against the strong net at d = 10, the report's 0.386 vs 0.253) stated as the paper states it"),
     ("On D_d one-hidden-layer nets of width < c e^{c d} err >= c/d^4, for any algorithm (Thms 2, 4)", "Thms 2, 4, B.1",
      (), "errors near d^-4 (1e-4 of trivial at d = 10) and widths exponential in d: at no reachable size; "
      "eldan_shamir_sweep (2-57 units) only illustrates it"),
