@@ -17,7 +17,7 @@ Generated from `workflow/schemas/config.schema.yaml`, the single source of truth
 `python -m depth2.config_doc > config/README.md`). Keys left out of a config file take these defaults.
 Unknown keys, wrong types and out-of-range values are refused before any job runs, with the key named.
 
-Configs shipped: `config.yaml` (the default: every implemented paper, sized for a laptop with 2 cores: about 12
+Configs shipped: `config.yaml` (the default: every implemented paper, sized for a laptop with 2 cores: about 22
 minutes, `bench/pipeline.md`), `paper.yaml` (the full sizes: more seeds, larger n, d and widths; for a
 workstation or a cluster, `profiles/slurm`) and `smoke.yaml` (tiny sizes; the tests run it end to end).
 Override one key on the command line with `snakemake --config root_seed=1`, or layer files with `--configfile`.
