@@ -329,18 +329,22 @@ def _sign_grid(t: Tables, b: Bounds) -> list[str]:
 
 
 # --- the exact sign of E[yz] on eq. (4) (p. 6): no sampling ------------------------------------------------
+def eq4_correlations(biases, alphas) -> pd.DataFrame:
+    """E[y <v, x>] of the eq. (4) family by exact quadrature, per (alpha, b) (the metrics' ``exy`` column too)."""
+    from depth2.core.data import get_family
+    from depth2.core.single_index import direction_correlation
+    fam = get_family("guo2025.eq4")
+    return pd.DataFrame([{"alpha": float(a), "b": float(b), "exy": direction_correlation(fam.population(
+        {"b": float(b), "alpha": float(a)}, {"v": np.array([1.0, 0.0])}))} for a in alphas for b in biases])
+
+
 def exy_sign(tables: Tables, bounds: Bounds) -> Evidence:
     """Per alpha: the exact E[y <v, x>] of eq. (4) > 0 at the least negative b (bounds.sign_biases and the sweep's
     eq. (4) biases), < 0 at the most negative (p. 6, b << 0); a sign within 1e-15 of 0 is inconclusive."""
-    from depth2.core.data import get_family
-    from depth2.core.single_index import direction_correlation
-
-    biases, sweep, fam = {float(b) for b in bounds["sign_biases"]}, tables.get("bias_sweep"), get_family("guo2025.eq4")
+    biases, sweep = {float(b) for b in bounds["sign_biases"]}, tables.get("bias_sweep")
     if sweep is not None and not sweep.empty and "family" in sweep.columns:
         biases |= {float(b) for b in sweep.loc[sweep["family"] == "eq4", "b"]}  # and at the sweep's own biases
-    exy = pd.DataFrame([{"alpha": float(a), "b": b, "exy": direction_correlation(fam.population(
-        {"b": b, "alpha": float(a)}, {"v": np.array([1.0, 0.0])}))} for a in bounds["sign_alphas"]
-        for b in sorted(biases, reverse=True)])
+    exy = eq4_correlations(sorted(biases, reverse=True), bounds["sign_alphas"])
     verdicts, obs = [], []
     for a, g in exy.groupby("alpha"):
         first, last, flip = float(g["exy"].iloc[0]), float(g["exy"].iloc[-1]), g[g["exy"] < 0]["b"]  # b descending
