@@ -19,17 +19,11 @@ from depth2.claims.model import (
     VERDICTS,
     Headline,
 )
-from depth2.claims.table import COLUMNS
+from depth2.claims.table import COLUMNS, shorten
 
 TEST_VERDICTS = (*VERDICTS, FRAGILE)
 Provenance = Mapping[str, Mapping[str, Any]]
 Coverage = Mapping[str, Sequence[Headline]]
-
-
-def _shorten(text: Any, limit: int = 240) -> str:
-    """One line of at most ``limit`` characters (an ellipsis marks a cut)."""
-    t = " ".join(str(text).split())
-    return t if len(t) <= limit else t[: limit - 3].rstrip() + "..."
 
 
 def _short_id(claim_id: Any) -> str:
@@ -46,16 +40,16 @@ def _why_not(r: Mapping[str, Any]) -> str:
     detail = r["reason"] if isinstance(r["reason"], str) and r["reason"] else r["observed"]
     if r["verdict"] == FRAGILE:
         return ("supported on the main run but not under every pre-registered variant, so not robust evidence "
-                f"({_shorten(detail, 200)})")
+                f"({shorten(detail, 200)})")
     if str(r["regime"]).startswith("out"):
-        return f"out of its regime, so a limit of this run and not evidence ({_shorten(str(r['regime'])[4:], 160)})"
+        return f"out of its regime, so a limit of this run and not evidence ({shorten(str(r['regime'])[4:], 160)})"
     if r["verdict"] == INCONCLUSIVE:
         return ("in its regime but undecided: a finite-size limit, the intervals do not resolve "
-                f"({_shorten(detail, 160)})")
+                f"({shorten(detail, 160)})")
     about = "our reconstruction of the paper" if str(r["reconstruction"]) == "yes" else "the paper's statement"
     if str(r.get("seeds", "")).startswith("exact"):  # no sampling: nothing about sizes
-        return f"an exact computation, so a finding about {about} ({_shorten(detail, 200)})"
-    return f"in its regime, so a finding at these sizes about {about} ({_shorten(detail, 200)})"
+        return f"an exact computation, so a finding about {about} ({shorten(detail, 200)})"
+    return f"in its regime, so a finding at these sizes about {about} ({shorten(detail, 200)})"
 
 
 def test_counts(table: pd.DataFrame) -> dict[str, int]:
@@ -138,12 +132,12 @@ def minute_summary(table: pd.DataFrame, provenance: Provenance | None = None) ->
 
 
 def _row_line(r: Mapping[str, Any]) -> str:
-    why = f" Why: {_shorten(r['reason'])}" if r["verdict"] != SUPPORTED and isinstance(r["reason"], str) \
+    why = f" Why: {shorten(r['reason'])}" if r["verdict"] != SUPPORTED and isinstance(r["reason"], str) \
         and r["reason"] else ""
-    extra = f" Variants: {_shorten(r['variants'], 400)}. History: {_shorten(r['history'], 300)}." \
+    extra = f" Variants: {shorten(r['variants'], 400)}. History: {shorten(r['history'], 300)}." \
         if r["kind"] == TEST else ""
-    return _md(f"- `{_short_id(r['id'])}`: **{r['verdict']}**; regime {_shorten(r['regime'], 160)}. "
-               f"{_shorten(r['observed'])}.{why}{extra}")
+    return _md(f"- `{_short_id(r['id'])}`: **{r['verdict']}**; regime {shorten(r['regime'], 160)}. "
+               f"{shorten(r['observed'])}.{why}{extra}")
 
 
 def to_markdown(table: pd.DataFrame, provenance: Provenance | None = None, coverage: Coverage | None = None) -> str:

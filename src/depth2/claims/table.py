@@ -16,7 +16,8 @@ COLUMNS = ["id", "paper", "kind", "claim", "paper_states", "regime_statement", "
 NO_VARIANTS = "none registered in this config"
 
 
-def _short(text: Any, limit: int) -> str:
+def shorten(text: Any, limit: int = 240) -> str:
+    """One line of at most ``limit`` characters (an ellipsis marks a cut)."""
     t = " ".join(str(text).split())
     return t if len(t) <= limit else t[: limit - 3].rstrip() + "..."
 
@@ -42,9 +43,9 @@ def evaluate_variants(claim: Claim, tables: Tables, bounds: Mapping[str, Any],
 def variant_text(label: str, ev: Evidence, regime: str) -> str:
     """One variant in the ``variants`` cell: its verdict, why when it is not supported (out of regime, no
     data, an undecided interval), and its deciding figure."""
-    why = f" ({_short(ev.reason, 90)})" if ev.verdict != SUPPORTED and ev.reason else ""
-    return f"{label}: {ev.verdict}{why} [{_short(ev.observed, 110)}]" + ("" if regime in ("in", "not declared")
-                                                                        else f" regime {_short(regime, 60)}")
+    why = f" ({shorten(ev.reason, 90)})" if ev.verdict != SUPPORTED and ev.reason else ""
+    return f"{label}: {ev.verdict}{why} [{shorten(ev.observed, 110)}]" + ("" if regime in ("in", "not declared")
+                                                                        else f" regime {shorten(regime, 60)}")
 
 
 def robust_verdict(main: str, runs: list[tuple[str, Evidence, str]]) -> tuple[str, str]:
